@@ -1,0 +1,198 @@
+package api_test
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"fmt"
+	"io"
+	"log/slog"
+	"net/http"
+	"net/http/cookiejar"
+	"net/http/httptest"
+	"os"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/jackc/pgx/v5/pgxpool"
+	"github.com/prometheus/client_golang/prometheus"
+	"go.temporal.io/sdk/client"
+
+	"karso.ru/prm/api"
+	"karso.ru/prm/config"
+	"karso.ru/prm/db"
+	"karso.ru/prm/db/seed"
+	"karso.ru/prm/testenv"
+	"karso.ru/prm/web"
+)
+
+// The suite runs against the real parts: a private PostgreSQL cluster with the migrations and
+// demo data, and a Temporal dev server.
+var (
+	baseURL  string
+	pool     *pgxpool.Pool
+	temporal client.Client
+	testCfg  config.Config
+)
+
+func TestMain(m *testing.M) {
+	os.Exit(run(m))
+}
+
+func run(m *testing.M) int {
+	ctx := context.Background()
+	log := slog.New(slog.NewTextHandler(io.Discard, nil))
+	pg, err := testenv.StartPostgres()
+	if err != nil {
+		fmt.Fprintln(os.Stderr, "start postgres:", err)
+		return 1
+	}
+	defer pg.Stop()
+	url, err := pg.CreateDatabase("api_test")
+	if err != nil {
+		fmt.Fprintln(os.Stderr, err)
+		return 1
+	}
+	dev, err := testenv.StartTemporal(ctx)
+	if err != nil {
+		fmt.Fprintln(os.Stderr, "start temporal:", err)
+		return 1
+	}
+	defer dev.Stop()
+	temporal = dev.Client()
+
+	os.Setenv("DATABASE_URL", url)
+	os.Setenv("BCRYPT_COST", "4")
+	os.Setenv("BLOB_URL", "file://"+os.TempDir()+"/karso-api-test-blobs")
+	testCfg, err = config.Load()
+	if err != nil {
+		fmt.Fprintln(os.Stderr, err)
+		return 1
+	}
+	testCfg.TemporalAddress = dev.FrontendHostPort()
+	if err := db.Migrate(ctx, url, log); err != nil {
+		fmt.Fprintln(os.Stderr, err)
+		return 1
+	}
+	if pool, err = db.Open(ctx, url); err != nil {
+		fmt.Fprintln(os.Stderr, err)
+		return 1
+	}
+	defer pool.Close()
+	if _, err := seed.IfEmpty(ctx, pool, 4, log); err != nil {
+		fmt.Fprintln(os.Stderr, err)
+		return 1
+	}
+	reg := prometheus.NewRegistry()
+	srv := api.New(api.Deps{Config: testCfg, Log: log, Pool: pool, Temporal: temporal, Registry: reg, Gatherer: reg, Web: web.Assets()})
+	hs := httptest.NewServer(srv.Handler())
+	defer hs.Close()
+	baseURL = hs.URL
+	return m.Run()
+}
+
+// session is a signed-in HTTP client.
+type session struct {
+	t      *testing.T
+	client *http.Client
+	token  string
+	lang   string
+}
+
+type response struct {
+	Status int
+	Body   []byte
+	Header http.Header
+}
+
+func (r response) json(t *testing.T, dst any) {
+	t.Helper()
+	if err := json.Unmarshal(r.Body, dst); err != nil {
+		t.Fatalf("decode %s: %v", r.Body, err)
+	}
+}
+
+// problem decodes the error envelope.
+func (r response) problem(t *testing.T) api.Problem {
+	t.Helper()
+	var env struct {
+		Error api.Problem `json:"error"`
+	}
+	r.json(t, &env)
+	return env.Error
+}
+
+func anonymous(t *testing.T) *session {
+	jar, _ := cookiejar.New(nil)
+	return &session{t: t, client: &http.Client{Jar: jar, Timeout: 30 * time.Second}}
+}
+
+// login signs in with the cookie the server sets; useToken switches to the bearer header.
+func login(t *testing.T, email string) *session {
+	t.Helper()
+	s := anonymous(t)
+	r := s.do("POST", "/api/v1/auth/login", map[string]string{"email": email, "password": seed.DemoPassword})
+	if r.Status != http.StatusOK {
+		t.Fatalf("login %s: %d %s", email, r.Status, r.Body)
+	}
+	var out struct{ Token string }
+	r.json(t, &out)
+	s.token = out.Token
+	return s
+}
+
+func (s *session) do(method, path string, body any) response {
+	s.t.Helper()
+	var rd io.Reader
+	if body != nil {
+		switch b := body.(type) {
+		case string:
+			rd = strings.NewReader(b)
+		case []byte:
+			rd = bytes.NewReader(b)
+		default:
+			buf, _ := json.Marshal(b)
+			rd = bytes.NewReader(buf)
+		}
+	}
+	req, err := http.NewRequest(method, baseURL+path, rd)
+	if err != nil {
+		s.t.Fatal(err)
+	}
+	if body != nil {
+		req.Header.Set("Content-Type", "application/json")
+	}
+	if s.lang != "" {
+		req.Header.Set("Accept-Language", s.lang)
+	}
+	resp, err := s.client.Do(req)
+	if err != nil {
+		s.t.Fatalf("%s %s: %v", method, path, err)
+	}
+	defer resp.Body.Close()
+	b, _ := io.ReadAll(resp.Body)
+	return response{Status: resp.StatusCode, Body: b, Header: resp.Header}
+}
+
+// bearer is a client that authenticates only with the Authorization header.
+func (s *session) bearer() *session {
+	b := anonymous(s.t)
+	b.client.Transport = tokenTransport{token: s.token}
+	return b
+}
+
+type tokenTransport struct{ token string }
+
+func (t tokenTransport) RoundTrip(r *http.Request) (*http.Response, error) {
+	r = r.Clone(r.Context())
+	r.Header.Set("Authorization", "Bearer "+t.token)
+	return http.DefaultTransport.RoundTrip(r)
+}
+
+func expectStatus(t *testing.T, r response, want int) {
+	t.Helper()
+	if r.Status != want {
+		t.Fatalf("status %d, want %d: %s", r.Status, want, r.Body)
+	}
+}

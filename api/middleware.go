@@ -1,0 +1,177 @@
+package api
+
+import (
+	"crypto/rand"
+	"encoding/hex"
+	"log/slog"
+	"net/http"
+	"strconv"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/gin-gonic/gin"
+	"github.com/prometheus/client_golang/prometheus"
+	"golang.org/x/time/rate"
+)
+
+const (
+	ctxRequestID = "request_id"
+	ctxLang      = "lang"
+	ctxCaller    = "caller"
+)
+
+// requestID gives every request an id (the client's X-Request-ID if it sent a sane one), so a
+// log line, an audit entry and a support ticket can be matched.
+func requestID() gin.HandlerFunc {
+	return func(c *gin.Context) {
+		id := c.GetHeader("X-Request-ID")
+		if id == "" || len(id) > 64 {
+			var b [8]byte
+			_, _ = rand.Read(b[:])
+			id = hex.EncodeToString(b[:])
+		}
+		c.Set(ctxRequestID, id)
+		c.Header("X-Request-ID", id)
+		c.Next()
+	}
+}
+
+// language picks the answer's language: the client's Accept-Language when it names one we
+// speak, Russian otherwise. The cabinets send the user's chosen language with every request.
+func language() gin.HandlerFunc {
+	return func(c *gin.Context) {
+		c.Set(ctxLang, preferredLang(c.GetHeader("Accept-Language")))
+		c.Next()
+	}
+}
+
+func preferredLang(header string) string {
+	for _, part := range strings.Split(header, ",") {
+		tag, _, _ := strings.Cut(strings.TrimSpace(part), ";")
+		switch strings.ToLower(strings.SplitN(tag, "-", 2)[0]) {
+		case "ru":
+			return "ru"
+		case "en":
+			return "en"
+		}
+	}
+	return "ru"
+}
+
+func lang(c *gin.Context) string {
+	if l := c.GetString(ctxLang); l != "" {
+		return l
+	}
+	return "ru"
+}
+
+// limitBody caps every request body; a bigger one fails decoding with 413.
+func limitBody() gin.HandlerFunc {
+	return func(c *gin.Context) {
+		if c.Request.Body != nil {
+			c.Request.Body = http.MaxBytesReader(c.Writer, c.Request.Body, maxBodyBytes)
+		}
+		c.Next()
+	}
+}
+
+// accessLog writes one structured line per request and feeds the HTTP metrics.
+func accessLog(log *slog.Logger, m *httpMetrics) gin.HandlerFunc {
+	return func(c *gin.Context) {
+		start := time.Now()
+		c.Next()
+		route := c.FullPath()
+		if route == "" {
+			route = "unmatched"
+		}
+		took := time.Since(start)
+		status := c.Writer.Status()
+		m.requests.WithLabelValues(c.Request.Method, route, strconv.Itoa(status)).Inc()
+		m.duration.WithLabelValues(c.Request.Method, route).Observe(took.Seconds())
+		level := slog.LevelInfo
+		if status >= 500 {
+			level = slog.LevelError
+		}
+		log.Log(c.Request.Context(), level, "http request",
+			"method", c.Request.Method, "path", c.Request.URL.Path, "route", route, "status", status,
+			"took_ms", took.Milliseconds(), "ip", c.ClientIP(), "request_id", c.GetString(ctxRequestID))
+	}
+}
+
+// recoverJSON turns a panic into a logged 500 with the usual error body, never a stack trace.
+func recoverJSON(log *slog.Logger) gin.HandlerFunc {
+	return gin.CustomRecoveryWithWriter(nil, func(c *gin.Context, err any) {
+		log.Error("panic in handler", "err", err, "path", c.Request.URL.Path, "request_id", c.GetString(ctxRequestID))
+		fail(c, http.StatusInternalServerError, "internal")
+	})
+}
+
+type httpMetrics struct {
+	requests *prometheus.CounterVec
+	duration *prometheus.HistogramVec
+}
+
+func newHTTPMetrics(reg prometheus.Registerer) *httpMetrics {
+	m := &httpMetrics{
+		requests: prometheus.NewCounterVec(prometheus.CounterOpts{
+			Name: "karso_http_requests_total", Help: "HTTP requests by method, route and status.",
+		}, []string{"method", "route", "status"}),
+		duration: prometheus.NewHistogramVec(prometheus.HistogramOpts{
+			Name: "karso_http_request_duration_seconds", Help: "HTTP request latency by route.",
+			Buckets: []float64{.005, .01, .025, .05, .1, .15, .25, .5, 1, 2.5, 5, 10},
+		}, []string{"method", "route"}),
+	}
+	reg.MustRegister(m.requests, m.duration)
+	return m
+}
+
+// ipLimiter throttles wrong passwords per client IP: each failure spends a token, and an IP
+// with none left is refused before its password is even checked. It lives in the API process: with several
+// API replicas each throttles on its own, and the per-account lock in PostgreSQL is the
+// shared guard.
+type ipLimiter struct {
+	mu      sync.Mutex
+	every   rate.Limit
+	burst   int
+	clients map[string]*limiterEntry
+}
+
+type limiterEntry struct {
+	lim  *rate.Limiter
+	seen time.Time
+}
+
+func newIPLimiter(perMinute, burst int) *ipLimiter {
+	return &ipLimiter{every: rate.Limit(float64(perMinute) / 60), burst: burst, clients: map[string]*limiterEntry{}}
+}
+
+// exhausted reports whether the IP has no failures left to spend.
+func (l *ipLimiter) exhausted(ip string) bool {
+	return l.entry(ip).lim.Tokens() < 1
+}
+
+// failed spends one of the IP's failures.
+func (l *ipLimiter) failed(ip string) {
+	l.entry(ip).lim.Allow()
+}
+
+func (l *ipLimiter) entry(ip string) *limiterEntry {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	now := time.Now()
+	if len(l.clients) > 10000 { // forget idle clients so the map cannot grow without bound
+		for k, e := range l.clients {
+			if now.Sub(e.seen) > 10*time.Minute {
+				delete(l.clients, k)
+			}
+		}
+	}
+	e, ok := l.clients[ip]
+	if !ok {
+		e = &limiterEntry{lim: rate.NewLimiter(l.every, l.burst)}
+		l.clients[ip] = e
+	}
+	e.seen = now
+	return e
+}

@@ -1,0 +1,153 @@
+// Package api is the Gin HTTP API of Karso PRM: one file per resource, every handler a method
+// on Server, every list scoped in SQL by the caller's role.
+package api
+
+import (
+	"context"
+	"io/fs"
+	"log/slog"
+	"net/http"
+	"path"
+	"strings"
+	"time"
+
+	"github.com/gin-gonic/gin"
+	"github.com/jackc/pgx/v5/pgxpool"
+	"github.com/prometheus/client_golang/prometheus"
+	"github.com/prometheus/client_golang/prometheus/promhttp"
+	"go.temporal.io/sdk/client"
+
+	"karso.ru/prm/config"
+	"karso.ru/prm/db/store"
+)
+
+// Deps are what the API needs from the process that runs it.
+type Deps struct {
+	Config   config.Config
+	Log      *slog.Logger
+	Pool     *pgxpool.Pool
+	Temporal client.Client
+	// Registry receives the HTTP metrics; /metrics serves Gatherer.
+	Registry prometheus.Registerer
+	Gatherer prometheus.Gatherer
+	// Web is the built cabinet app served at /.
+	Web fs.FS
+}
+
+// Server holds the API's dependencies; handlers are its methods.
+type Server struct {
+	cfg          config.Config
+	log          *slog.Logger
+	pool         *pgxpool.Pool
+	q            *store.Queries
+	temporal     client.Client
+	loginLimiter *ipLimiter
+	metrics      *httpMetrics
+	gatherer     prometheus.Gatherer
+	web          fs.FS
+}
+
+// New builds the API server.
+func New(d Deps) *Server {
+	return &Server{cfg: d.Config, log: d.Log, pool: d.Pool, q: store.New(d.Pool), temporal: d.Temporal,
+		loginLimiter: newIPLimiter(d.Config.LoginFailuresPerMinute, d.Config.LoginFailureBurst), metrics: newHTTPMetrics(d.Registry), gatherer: d.Gatherer, web: d.Web}
+}
+
+// Handler is the whole HTTP surface: the API under /api/v1, probes, metrics and the cabinets.
+func (s *Server) Handler() http.Handler {
+	gin.SetMode(gin.ReleaseMode)
+	r := gin.New()
+	r.HandleMethodNotAllowed = true
+	r.ContextWithFallback = true
+	// trust X-Forwarded-For only from a proxy on this host
+	_ = r.SetTrustedProxies([]string{"127.0.0.1", "::1"})
+	r.Use(requestID(), language(), accessLog(s.log, s.metrics), recoverJSON(s.log), limitBody())
+
+	r.GET("/healthz", s.healthz)
+	r.GET("/readyz", s.readyz)
+	r.GET("/metrics", gin.WrapH(promhttp.HandlerFor(s.gatherer, promhttp.HandlerOpts{})))
+
+	v1 := r.Group("/api/v1")
+	v1.POST("/auth/login", s.login)
+
+	authed := v1.Group("", s.authenticate())
+	authed.POST("/auth/logout", s.logout)
+	authed.GET("/me", s.me)
+	authed.PATCH("/me", s.updateProfile)
+	authed.POST("/me/password", s.changePassword)
+
+	admin := authed.Group("", allow("admin"))
+	admin.GET("/users", s.listUsers)
+	admin.POST("/users", s.createUser)
+	admin.GET("/users/:id", s.getUser)
+	admin.PATCH("/users/:id", s.updateUser)
+	admin.POST("/partners", s.createPartner)
+	admin.PATCH("/partners/:id", s.updatePartner)
+	admin.POST("/salons", s.createSalon)
+	admin.PATCH("/salons/:id", s.updateSalon)
+	admin.PUT("/managers/:id/salons", s.assignManagerSalons)
+	admin.GET("/audit", s.listAudit)
+
+	// reads scoped in SQL to what the caller's role may see
+	authed.GET("/partners", s.listPartners)
+	authed.GET("/partners/:id", s.getPartner)
+	authed.GET("/salons", s.listSalons)
+	authed.GET("/salons/:id", s.getSalon)
+	authed.GET("/managers/:id/salons", allow("admin", "manager"), s.listManagerSalons)
+
+	r.NoMethod(func(c *gin.Context) { fail(c, http.StatusMethodNotAllowed, "method_not_allowed") })
+	r.NoRoute(s.noRoute)
+	return r
+}
+
+// noRoute answers JSON 404 under /api and serves the cabinets elsewhere, falling back to
+// index.html so that deep links survive a reload.
+func (s *Server) noRoute(c *gin.Context) {
+	p := c.Request.URL.Path
+	if strings.HasPrefix(p, "/api/") || c.Request.Method != http.MethodGet && c.Request.Method != http.MethodHead {
+		fail(c, http.StatusNotFound, "route_not_found")
+		return
+	}
+	name := strings.TrimPrefix(path.Clean(p), "/")
+	if name != "" {
+		if st, err := fs.Stat(s.web, name); err == nil && !st.IsDir() {
+			if strings.HasPrefix(name, "assets/") {
+				c.Header("Cache-Control", "public, max-age=31536000, immutable")
+			}
+			c.FileFromFS(name, http.FS(s.web))
+			return
+		}
+	}
+	index, err := fs.ReadFile(s.web, "index.html")
+	if err != nil {
+		c.String(http.StatusServiceUnavailable, "The cabinets are not built: run `make web` (or `make run`).\n")
+		return
+	}
+	c.Header("Cache-Control", "no-cache")
+	c.Data(http.StatusOK, "text/html; charset=utf-8", index)
+}
+
+func (s *Server) healthz(c *gin.Context) {
+	c.JSON(http.StatusOK, gin.H{"status": "ok"})
+}
+
+// readyz answers 200 only when PostgreSQL and Temporal both answer.
+func (s *Server) readyz(c *gin.Context) {
+	ctx, cancel := context.WithTimeout(c.Request.Context(), 2*time.Second)
+	defer cancel()
+	checks := gin.H{"postgres": "ok", "temporal": "ok"}
+	ready := true
+	if err := s.pool.Ping(ctx); err != nil {
+		checks["postgres"], ready = err.Error(), false
+	}
+	if s.temporal == nil {
+		checks["temporal"], ready = "not connected", false
+	} else if _, err := s.temporal.CheckHealth(ctx, &client.CheckHealthRequest{}); err != nil {
+		checks["temporal"], ready = err.Error(), false
+	}
+	status := http.StatusOK
+	if !ready {
+		status = http.StatusServiceUnavailable
+	}
+	c.JSON(status, gin.H{"ready": ready, "checks": checks})
+}

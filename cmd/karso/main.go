@@ -1,0 +1,152 @@
+// Command karso is the one binary of Karso PRM:
+//
+//	karso api      serve the HTTP API and the cabinets
+//	karso worker   run the Temporal worker
+//	karso all      both in one process (the default for a developer machine)
+//	karso migrate  apply the database migrations
+//	karso seed     load the demo data into an empty database
+//	karso version  print the version
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net/http"
+	"os"
+	"os/signal"
+	"syscall"
+	"time"
+
+	"github.com/prometheus/client_golang/prometheus"
+	"github.com/prometheus/client_golang/prometheus/collectors"
+	"go.temporal.io/sdk/client"
+	tlog "go.temporal.io/sdk/log"
+	"golang.org/x/sync/errgroup"
+
+	"karso.ru/prm/api"
+	"karso.ru/prm/config"
+	"karso.ru/prm/db"
+	"karso.ru/prm/db/seed"
+	"karso.ru/prm/web"
+	"karso.ru/prm/worker"
+)
+
+// version is set at build time with -ldflags "-X main.version=...".
+var version = "dev"
+
+const usage = `usage: karso <command>
+
+commands:
+  api       serve the HTTP API and the cabinets
+  worker    run the Temporal worker
+  all       api and worker in one process
+  migrate   apply database migrations
+  seed      load demo data into an empty database
+  version   print the version
+`
+
+func main() {
+	if len(os.Args) < 2 {
+		fmt.Fprint(os.Stderr, usage)
+		os.Exit(2)
+	}
+	cfg, err := config.Load()
+	if err != nil {
+		fmt.Fprintln(os.Stderr, "configuration:", err)
+		os.Exit(2)
+	}
+	log := slog.New(slog.NewJSONHandler(os.Stderr, &slog.HandlerOptions{Level: cfg.LogLevel}))
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+
+	switch cmd := os.Args[1]; cmd {
+	case "api", "worker", "all":
+		err = serve(ctx, cfg, log, cmd)
+	case "migrate":
+		err = db.Migrate(ctx, cfg.DatabaseURL, log)
+	case "seed":
+		err = runSeed(ctx, cfg, log, os.Args[2:])
+	case "version":
+		fmt.Println(version)
+	case "help", "-h", "--help":
+		fmt.Print(usage)
+	default:
+		fmt.Fprintf(os.Stderr, "unknown command %q\n\n%s", cmd, usage)
+		os.Exit(2)
+	}
+	if err != nil {
+		log.Error("karso failed", "err", err)
+		os.Exit(1)
+	}
+}
+
+func runSeed(ctx context.Context, cfg config.Config, log *slog.Logger, args []string) error {
+	pool, err := db.Open(ctx, cfg.DatabaseURL)
+	if err != nil {
+		return err
+	}
+	defer pool.Close()
+	seeded, err := seed.IfEmpty(ctx, pool, cfg.BcryptCost, log)
+	if err == nil && !seeded {
+		log.Info("database already has users; demo data not loaded")
+	}
+	return err
+}
+
+// serve runs the API, the worker or both until ctx is cancelled, then stops them gracefully:
+// in-flight requests finish and the worker stops polling and lets running tasks end.
+func serve(ctx context.Context, cfg config.Config, log *slog.Logger, what string) error {
+	pool, err := db.Open(ctx, cfg.DatabaseURL)
+	if err != nil {
+		return err
+	}
+	defer pool.Close()
+
+	tc, err := client.NewLazyClient(client.Options{HostPort: cfg.TemporalAddress, Namespace: cfg.TemporalNamespace,
+		Logger: tlog.NewStructuredLogger(log.With("component", "temporal"))})
+	if err != nil {
+		return fmt.Errorf("temporal client: %w", err)
+	}
+	defer tc.Close()
+
+	g, ctx := errgroup.WithContext(ctx)
+	if what == "worker" || what == "all" {
+		w, err := worker.New(tc, worker.Deps{Config: cfg, Log: log, Pool: pool})
+		if err != nil {
+			return err
+		}
+		g.Go(func() error {
+			if err := w.Start(); err != nil {
+				return fmt.Errorf("start worker: %w", err)
+			}
+			log.Info("worker polling", "task_queue", cfg.TemporalTaskQueue, "temporal", cfg.TemporalAddress)
+			<-ctx.Done()
+			w.Stop()
+			log.Info("worker stopped")
+			return nil
+		})
+	}
+	if what == "api" || what == "all" {
+		reg := prometheus.NewRegistry()
+		reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
+		srv := api.New(api.Deps{Config: cfg, Log: log, Pool: pool, Temporal: tc, Registry: reg, Gatherer: reg, Web: web.Assets()})
+		httpSrv := &http.Server{Addr: cfg.HTTPAddr, Handler: srv.Handler(), ReadHeaderTimeout: 10 * time.Second}
+		g.Go(func() error {
+			log.Info("api listening", "addr", cfg.HTTPAddr)
+			if err := httpSrv.ListenAndServe(); err != nil && !errors.Is(err, http.ErrServerClosed) {
+				return fmt.Errorf("http: %w", err)
+			}
+			return nil
+		})
+		g.Go(func() error {
+			<-ctx.Done()
+			shutdownCtx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
+			defer cancel()
+			log.Info("api shutting down")
+			return httpSrv.Shutdown(shutdownCtx)
+		})
+	}
+	return g.Wait()
+}

@@ -1,0 +1,102 @@
+// Package config reads the process configuration from the environment once, with defaults
+// that run the whole system on a developer's machine.
+package config
+
+import (
+	"fmt"
+	"log/slog"
+	"os"
+	"strconv"
+	"strings"
+	"time"
+	_ "time/tzdata" // the company's zone must resolve on hosts without tzdata
+)
+
+// Config is everything the processes read from the environment. See README.md for the table.
+type Config struct {
+	DatabaseURL       string
+	HTTPAddr          string
+	PublicURL         string
+	TemporalAddress   string
+	TemporalNamespace string
+	TemporalTaskQueue string
+	CompanyTZ         *time.Location
+	BlobURL           string
+	LogLevel          slog.Level
+
+	// SessionTTL is how long a session lives without activity.
+	SessionTTL time.Duration
+	// CookieSecure marks the session cookie Secure (set it behind HTTPS).
+	CookieSecure bool
+	// LoginFailuresPerMinute and LoginFailureBurst throttle wrong passwords per client IP.
+	LoginFailuresPerMinute int
+	LoginFailureBurst      int
+	// BcryptCost is the password hashing cost; tests lower it to keep suites fast.
+	BcryptCost int
+
+	StripeSecretKey     string
+	StripeWebhookSecret string
+	StripeAPIBase       string
+	// DunningSchedule is the delays after a declined card before each retry.
+	DunningSchedule []time.Duration
+	// VATBP is VAT in basis points posted to the ledger (0 = not registered for VAT).
+	VATBP int64
+}
+
+// Load reads the environment. It fails on values that are present but malformed, so a typo
+// never silently falls back to a default.
+func Load() (Config, error) {
+	c := Config{
+		DatabaseURL:         env("DATABASE_URL", "postgres://karso@127.0.0.1:54329/karso?sslmode=disable"),
+		HTTPAddr:            env("HTTP_ADDR", "127.0.0.1:8080"),
+		TemporalAddress:     env("TEMPORAL_ADDRESS", "127.0.0.1:7233"),
+		TemporalNamespace:   env("TEMPORAL_NAMESPACE", "default"),
+		TemporalTaskQueue:   env("TEMPORAL_TASK_QUEUE", "karso"),
+		BlobURL:             env("BLOB_URL", "file://.data/blobs"),
+		StripeSecretKey:     os.Getenv("STRIPE_SECRET_KEY"),
+		StripeWebhookSecret: os.Getenv("STRIPE_WEBHOOK_SECRET"),
+		StripeAPIBase:       os.Getenv("STRIPE_API_BASE"),
+	}
+	c.PublicURL = strings.TrimRight(env("PUBLIC_URL", "http://"+c.HTTPAddr), "/")
+
+	var err error
+	if c.CompanyTZ, err = time.LoadLocation(env("COMPANY_TZ", "Europe/Moscow")); err != nil {
+		return c, fmt.Errorf("COMPANY_TZ: %w", err)
+	}
+	if err = c.LogLevel.UnmarshalText([]byte(env("LOG_LEVEL", "info"))); err != nil {
+		return c, fmt.Errorf("LOG_LEVEL: %w", err)
+	}
+	if c.SessionTTL, err = time.ParseDuration(env("SESSION_TTL", "12h")); err != nil {
+		return c, fmt.Errorf("SESSION_TTL: %w", err)
+	}
+	if c.CookieSecure, err = strconv.ParseBool(env("COOKIE_SECURE", "false")); err != nil {
+		return c, fmt.Errorf("COOKIE_SECURE: %w", err)
+	}
+	if c.BcryptCost, err = strconv.Atoi(env("BCRYPT_COST", "11")); err != nil {
+		return c, fmt.Errorf("BCRYPT_COST: %w", err)
+	}
+	if c.LoginFailuresPerMinute, err = strconv.Atoi(env("LOGIN_FAILURES_PER_MINUTE", "20")); err != nil {
+		return c, fmt.Errorf("LOGIN_FAILURES_PER_MINUTE: %w", err)
+	}
+	if c.LoginFailureBurst, err = strconv.Atoi(env("LOGIN_FAILURE_BURST", "10")); err != nil {
+		return c, fmt.Errorf("LOGIN_FAILURE_BURST: %w", err)
+	}
+	if c.VATBP, err = strconv.ParseInt(env("VAT_BP", "0"), 10, 64); err != nil {
+		return c, fmt.Errorf("VAT_BP: %w", err)
+	}
+	for _, s := range strings.Split(env("DUNNING_SCHEDULE", "1h,24h,72h"), ",") {
+		d, err := time.ParseDuration(strings.TrimSpace(s))
+		if err != nil {
+			return c, fmt.Errorf("DUNNING_SCHEDULE: %w", err)
+		}
+		c.DunningSchedule = append(c.DunningSchedule, d)
+	}
+	return c, nil
+}
+
+func env(name, def string) string {
+	if v, ok := os.LookupEnv(name); ok && v != "" {
+		return v
+	}
+	return def
+}

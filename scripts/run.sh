@@ -1,0 +1,66 @@
+#!/usr/bin/env bash
+# `make run`: the whole system on local defaults — a private PostgreSQL cluster and the Temporal
+# dev server under .data/, migrations, demo data on first start, then `karso all`.
+# Ctrl-C stops everything it started; the data stays for the next run.
+source "$(dirname "$0")/lib.sh"
+cd "$ROOT"
+
+DATA="$ROOT/.data"
+PGPORT=${PGPORT:-54329}
+TEMPORAL_PORT=${TEMPORAL_PORT:-7233}
+TEMPORAL_UI_PORT=${TEMPORAL_UI_PORT:-8233}
+export HTTP_ADDR=${HTTP_ADDR:-127.0.0.1:8080}
+export DATABASE_URL=${DATABASE_URL:-postgres://karso@127.0.0.1:$PGPORT/karso?sslmode=disable}
+export TEMPORAL_ADDRESS=${TEMPORAL_ADDRESS:-127.0.0.1:$TEMPORAL_PORT}
+export BLOB_URL=${BLOB_URL:-file://$DATA/blobs}
+mkdir -p "$DATA/blobs"
+command -v curl >/dev/null || apt_install curl
+
+temporal_bin >/dev/null
+pg_bindir >/dev/null
+web_build
+say "building karso"
+go build -o "$DATA/bin/karso" ./cmd/karso
+
+TEMPORAL_PID=""
+KARSO_PID=""
+cleanup() {
+  trap - INT TERM EXIT
+  say "stopping"
+  [ -n "$KARSO_PID" ] && kill -INT "$KARSO_PID" 2>/dev/null && wait "$KARSO_PID" 2>/dev/null || true
+  [ -n "$TEMPORAL_PID" ] && kill "$TEMPORAL_PID" 2>/dev/null && wait "$TEMPORAL_PID" 2>/dev/null || true
+  pg_stop "$DATA/pg"
+  say "stopped; data kept in $DATA"
+}
+trap cleanup INT TERM EXIT
+
+pg_start "$DATA/pg" "$PGPORT" karso
+TEMPORAL_PID=$(temporal_start "$DATA/temporal.db" "$TEMPORAL_PORT" "$TEMPORAL_UI_PORT" "$DATA/temporal.log")
+"$DATA/bin/karso" migrate
+"$DATA/bin/karso" seed
+
+"$DATA/bin/karso" all &
+KARSO_PID=$!
+wait_http "http://$HTTP_ADDR/readyz" 60 || die "karso did not become ready; see the log above"
+
+cat <<TEXT
+
+  Karso PRM is running.
+
+    Cabinets     http://$HTTP_ADDR/
+    API          http://$HTTP_ADDR/api/v1   (health: /healthz, /readyz, metrics: /metrics)
+    Temporal UI  http://127.0.0.1:$TEMPORAL_UI_PORT/
+    PostgreSQL   $DATABASE_URL
+
+  Demo logins, password demo12345:
+    admin@karso.test      administrator
+    manager@karso.test    manager of «Автомир»'s salons
+    manager2@karso.test   manager of the other salons
+    dealer@karso.test     dealer of «Автомир» (two salons in Москва)
+    dealer2@karso.test    dealer of «Северный Авто» (Санкт-Петербург)
+    finance@karso.test    finance
+
+  Press Ctrl-C to stop everything.
+
+TEXT
+wait "$KARSO_PID"

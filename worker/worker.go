@@ -1,0 +1,38 @@
+// Package worker builds the Temporal worker: the task queue it polls, the workflows and
+// activities it runs, and their options.
+package worker
+
+import (
+	"log/slog"
+
+	"github.com/jackc/pgx/v5/pgxpool"
+	"go.temporal.io/sdk/client"
+	sdkworker "go.temporal.io/sdk/worker"
+
+	"karso.ru/prm/config"
+)
+
+// Deps are the resources the activities use.
+type Deps struct {
+	Config config.Config
+	Log    *slog.Logger
+	Pool   *pgxpool.Pool
+}
+
+// New builds a worker on the configured task queue with every workflow and activity
+// registered. Start it with Start and stop it with Stop (it finishes running tasks first).
+func New(c client.Client, d Deps) (sdkworker.Worker, error) {
+	w := sdkworker.New(c, d.Config.TemporalTaskQueue, sdkworker.Options{
+		// a stopping worker gives running activities this long to finish
+		WorkerStopTimeout: 20_000_000_000,
+	})
+	if err := register(w, d); err != nil {
+		return nil, err
+	}
+	return w, nil
+}
+
+// register lists what this worker runs; every workflow and activity is named here.
+func register(w sdkworker.Registry, d Deps) error {
+	return nil
+}
