@@ -46,13 +46,11 @@ func (c Customer) Normalize(today time.Time) (Customer, Violations) {
 	} else {
 		out.Phone = phone
 	}
-	out.Email = strings.TrimSpace(c.Email)
-	if out.Email != "" {
-		if email, bad := NormalizeEmail(c.Email); bad != nil {
-			vs.add(bad)
-		} else {
-			out.Email = email
-		}
+	// the e-mail is required: the contract, payment links and dunning notices go there
+	if email, bad := NormalizeEmail(c.Email); bad != nil {
+		vs.add(bad)
+	} else {
+		out.Email = email
 	}
 
 	out.BirthDate = strings.TrimSpace(c.BirthDate)

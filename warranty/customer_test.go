@@ -47,7 +47,7 @@ func TestCustomerNormalizeRules(t *testing.T) {
 		{"too long", func(c *Customer) { c.FullName = strings.Repeat("Ж", 100) + " " + strings.Repeat("Ж", 50) }, "full_name", CodeTooLong},
 		{"phone empty", func(c *Customer) { c.Phone = "" }, "phone", CodeRequired},
 		{"phone foreign", func(c *Customer) { c.Phone = "+1 212 555 0100" }, "phone", CodePhoneFormat},
-		{"email optional", func(c *Customer) { c.Email = "  " }, "", ""},
+		{"email required", func(c *Customer) { c.Email = "  " }, "email", CodeRequired},
 		{"email bad", func(c *Customer) { c.Email = "ivanov@mail" }, "email", CodeEmailFormat},
 		{"18 today", func(c *Customer) { c.BirthDate = "2008-11-23" }, "", ""},
 		{"18 tomorrow", func(c *Customer) { c.BirthDate = "2008-11-24" }, "birth_date", CodeUnderage},
