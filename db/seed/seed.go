@@ -135,7 +135,10 @@ func demo(ctx context.Context, q *store.Queries, bcryptCost int) error {
 			return fmt.Errorf("assign %s: %w", email, err)
 		}
 	}
-	return Tariffs(ctx, q, userIDs["admin@karso.test"])
+	if err := Tariffs(ctx, q, userIDs["admin@karso.test"]); err != nil {
+		return err
+	}
+	return Templates(ctx, q, userIDs["admin@karso.test"])
 }
 
 // Tariffs publishes version 1 of each standard tariff.

@@ -8,6 +8,7 @@ package store
 import (
 	"context"
 	"encoding/json"
+	"time"
 )
 
 const createPublishedTariffVersion = `-- name: CreatePublishedTariffVersion :one
@@ -52,4 +53,431 @@ func (q *Queries) CreateTariff(ctx context.Context, code string) (int64, error) 
 	var id int64
 	err := row.Scan(&id)
 	return id, err
+}
+
+const createTariffVersion = `-- name: CreateTariffVersion :one
+INSERT INTO tariff_versions (tariff_id, version, name, coverage, terms, price_rules, eligibility, valid_from,
+                             created_by)
+VALUES ($1, $2, $3, $4, $5,
+        $6, $7, coalesce($8::timestamptz, now()),
+        $9)
+RETURNING id, tariff_id, version, name, coverage, terms, price_rules, eligibility, valid_from, published_at, created_by, created_at
+`
+
+type CreateTariffVersionParams struct {
+	TariffID    int64
+	Version     int32
+	Name        string
+	Coverage    json.RawMessage
+	Terms       []int32
+	PriceRules  json.RawMessage
+	Eligibility json.RawMessage
+	ValidFrom   *time.Time
+	CreatedBy   *int64
+}
+
+// A new draft: it prices nothing until it is published.
+func (q *Queries) CreateTariffVersion(ctx context.Context, arg CreateTariffVersionParams) (TariffVersion, error) {
+	row := q.db.QueryRow(ctx, createTariffVersion,
+		arg.TariffID,
+		arg.Version,
+		arg.Name,
+		arg.Coverage,
+		arg.Terms,
+		arg.PriceRules,
+		arg.Eligibility,
+		arg.ValidFrom,
+		arg.CreatedBy,
+	)
+	var i TariffVersion
+	err := row.Scan(
+		&i.ID,
+		&i.TariffID,
+		&i.Version,
+		&i.Name,
+		&i.Coverage,
+		&i.Terms,
+		&i.PriceRules,
+		&i.Eligibility,
+		&i.ValidFrom,
+		&i.PublishedAt,
+		&i.CreatedBy,
+		&i.CreatedAt,
+	)
+	return i, err
+}
+
+const getCurrentTariffVersion = `-- name: GetCurrentTariffVersion :one
+
+SELECT tv.id, tv.tariff_id, tv.version, tv.name, tv.coverage, tv.terms, tv.price_rules, tv.eligibility, tv.valid_from, tv.published_at, tv.created_by, tv.created_at, t.code
+  FROM tariff_versions tv JOIN tariffs t ON t.id = tv.tariff_id
+ WHERE t.code = $1 AND tv.published_at IS NOT NULL AND tv.valid_from <= now()
+ ORDER BY tv.version DESC
+ LIMIT 1
+`
+
+type GetCurrentTariffVersionRow struct {
+	ID          int64
+	TariffID    int64
+	Version     int32
+	Name        string
+	Coverage    json.RawMessage
+	Terms       []int32
+	PriceRules  json.RawMessage
+	Eligibility json.RawMessage
+	ValidFrom   time.Time
+	PublishedAt *time.Time
+	CreatedBy   *int64
+	CreatedAt   time.Time
+	Code        string
+}
+
+// The current version of a tariff is its highest published version already in force
+// (valid_from ≤ now). A sale keeps the version id it was rated with, and a published version
+// is never edited, so an old sale can always be re-priced with its own rules.
+func (q *Queries) GetCurrentTariffVersion(ctx context.Context, code string) (GetCurrentTariffVersionRow, error) {
+	row := q.db.QueryRow(ctx, getCurrentTariffVersion, code)
+	var i GetCurrentTariffVersionRow
+	err := row.Scan(
+		&i.ID,
+		&i.TariffID,
+		&i.Version,
+		&i.Name,
+		&i.Coverage,
+		&i.Terms,
+		&i.PriceRules,
+		&i.Eligibility,
+		&i.ValidFrom,
+		&i.PublishedAt,
+		&i.CreatedBy,
+		&i.CreatedAt,
+		&i.Code,
+	)
+	return i, err
+}
+
+const getTariffVersion = `-- name: GetTariffVersion :one
+SELECT tv.id, tv.tariff_id, tv.version, tv.name, tv.coverage, tv.terms, tv.price_rules, tv.eligibility, tv.valid_from, tv.published_at, tv.created_by, tv.created_at, t.code
+  FROM tariff_versions tv JOIN tariffs t ON t.id = tv.tariff_id
+ WHERE tv.id = $1
+`
+
+type GetTariffVersionRow struct {
+	ID          int64
+	TariffID    int64
+	Version     int32
+	Name        string
+	Coverage    json.RawMessage
+	Terms       []int32
+	PriceRules  json.RawMessage
+	Eligibility json.RawMessage
+	ValidFrom   time.Time
+	PublishedAt *time.Time
+	CreatedBy   *int64
+	CreatedAt   time.Time
+	Code        string
+}
+
+// A version by its id, as a sale records it.
+func (q *Queries) GetTariffVersion(ctx context.Context, id int64) (GetTariffVersionRow, error) {
+	row := q.db.QueryRow(ctx, getTariffVersion, id)
+	var i GetTariffVersionRow
+	err := row.Scan(
+		&i.ID,
+		&i.TariffID,
+		&i.Version,
+		&i.Name,
+		&i.Coverage,
+		&i.Terms,
+		&i.PriceRules,
+		&i.Eligibility,
+		&i.ValidFrom,
+		&i.PublishedAt,
+		&i.CreatedBy,
+		&i.CreatedAt,
+		&i.Code,
+	)
+	return i, err
+}
+
+const getTariffVersionByNumber = `-- name: GetTariffVersionByNumber :one
+SELECT tv.id, tv.tariff_id, tv.version, tv.name, tv.coverage, tv.terms, tv.price_rules, tv.eligibility, tv.valid_from, tv.published_at, tv.created_by, tv.created_at, t.code
+  FROM tariff_versions tv JOIN tariffs t ON t.id = tv.tariff_id
+ WHERE t.code = $1 AND tv.version = $2
+`
+
+type GetTariffVersionByNumberParams struct {
+	Code    string
+	Version int32
+}
+
+type GetTariffVersionByNumberRow struct {
+	ID          int64
+	TariffID    int64
+	Version     int32
+	Name        string
+	Coverage    json.RawMessage
+	Terms       []int32
+	PriceRules  json.RawMessage
+	Eligibility json.RawMessage
+	ValidFrom   time.Time
+	PublishedAt *time.Time
+	CreatedBy   *int64
+	CreatedAt   time.Time
+	Code        string
+}
+
+func (q *Queries) GetTariffVersionByNumber(ctx context.Context, arg GetTariffVersionByNumberParams) (GetTariffVersionByNumberRow, error) {
+	row := q.db.QueryRow(ctx, getTariffVersionByNumber, arg.Code, arg.Version)
+	var i GetTariffVersionByNumberRow
+	err := row.Scan(
+		&i.ID,
+		&i.TariffID,
+		&i.Version,
+		&i.Name,
+		&i.Coverage,
+		&i.Terms,
+		&i.PriceRules,
+		&i.Eligibility,
+		&i.ValidFrom,
+		&i.PublishedAt,
+		&i.CreatedBy,
+		&i.CreatedAt,
+		&i.Code,
+	)
+	return i, err
+}
+
+const listCurrentTariffVersions = `-- name: ListCurrentTariffVersions :many
+SELECT cur.id, cur.tariff_id, cur.version, cur.name, cur.coverage, cur.terms, cur.price_rules, cur.eligibility, cur.valid_from, cur.published_at, cur.created_by, cur.created_at, t.code,
+       (SELECT max(v.version) FROM tariff_versions v WHERE v.tariff_id = t.id)::integer AS latest_version
+  FROM tariffs t
+  JOIN LATERAL (
+        SELECT tv.id, tv.tariff_id, tv.version, tv.name, tv.coverage, tv.terms, tv.price_rules, tv.eligibility, tv.valid_from, tv.published_at, tv.created_by, tv.created_at FROM tariff_versions tv
+         WHERE tv.tariff_id = t.id AND tv.published_at IS NOT NULL AND tv.valid_from <= now()
+         ORDER BY tv.version DESC LIMIT 1) cur ON true
+ ORDER BY t.id
+`
+
+type ListCurrentTariffVersionsRow struct {
+	ID            int64
+	TariffID      int64
+	Version       int32
+	Name          string
+	Coverage      json.RawMessage
+	Terms         []int32
+	PriceRules    json.RawMessage
+	Eligibility   json.RawMessage
+	ValidFrom     time.Time
+	PublishedAt   *time.Time
+	CreatedBy     *int64
+	CreatedAt     time.Time
+	Code          string
+	LatestVersion int32
+}
+
+func (q *Queries) ListCurrentTariffVersions(ctx context.Context) ([]ListCurrentTariffVersionsRow, error) {
+	rows, err := q.db.Query(ctx, listCurrentTariffVersions)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	items := []ListCurrentTariffVersionsRow{}
+	for rows.Next() {
+		var i ListCurrentTariffVersionsRow
+		if err := rows.Scan(
+			&i.ID,
+			&i.TariffID,
+			&i.Version,
+			&i.Name,
+			&i.Coverage,
+			&i.Terms,
+			&i.PriceRules,
+			&i.Eligibility,
+			&i.ValidFrom,
+			&i.PublishedAt,
+			&i.CreatedBy,
+			&i.CreatedAt,
+			&i.Code,
+			&i.LatestVersion,
+		); err != nil {
+			return nil, err
+		}
+		items = append(items, i)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	return items, nil
+}
+
+const listTariffVersions = `-- name: ListTariffVersions :many
+SELECT tv.id, tv.tariff_id, tv.version, tv.name, tv.coverage, tv.terms, tv.price_rules, tv.eligibility, tv.valid_from, tv.published_at, tv.created_by, tv.created_at, u.email AS created_by_email
+  FROM tariff_versions tv
+  JOIN tariffs t ON t.id = tv.tariff_id
+  LEFT JOIN users u ON u.id = tv.created_by
+ WHERE t.code = $1
+ ORDER BY tv.version DESC
+`
+
+type ListTariffVersionsRow struct {
+	ID             int64
+	TariffID       int64
+	Version        int32
+	Name           string
+	Coverage       json.RawMessage
+	Terms          []int32
+	PriceRules     json.RawMessage
+	Eligibility    json.RawMessage
+	ValidFrom      time.Time
+	PublishedAt    *time.Time
+	CreatedBy      *int64
+	CreatedAt      time.Time
+	CreatedByEmail *string
+}
+
+func (q *Queries) ListTariffVersions(ctx context.Context, code string) ([]ListTariffVersionsRow, error) {
+	rows, err := q.db.Query(ctx, listTariffVersions, code)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	items := []ListTariffVersionsRow{}
+	for rows.Next() {
+		var i ListTariffVersionsRow
+		if err := rows.Scan(
+			&i.ID,
+			&i.TariffID,
+			&i.Version,
+			&i.Name,
+			&i.Coverage,
+			&i.Terms,
+			&i.PriceRules,
+			&i.Eligibility,
+			&i.ValidFrom,
+			&i.PublishedAt,
+			&i.CreatedBy,
+			&i.CreatedAt,
+			&i.CreatedByEmail,
+		); err != nil {
+			return nil, err
+		}
+		items = append(items, i)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	return items, nil
+}
+
+const listUnpublishedTariffs = `-- name: ListUnpublishedTariffs :many
+SELECT last.id, last.tariff_id, last.version, last.name, last.coverage, last.terms, last.price_rules, last.eligibility, last.valid_from, last.published_at, last.created_by, last.created_at, t.code
+  FROM tariffs t
+  JOIN LATERAL (
+        SELECT tv.id, tv.tariff_id, tv.version, tv.name, tv.coverage, tv.terms, tv.price_rules, tv.eligibility, tv.valid_from, tv.published_at, tv.created_by, tv.created_at FROM tariff_versions tv WHERE tv.tariff_id = t.id
+         ORDER BY tv.version DESC LIMIT 1) last ON true
+ WHERE NOT EXISTS (SELECT 1 FROM tariff_versions tv
+                    WHERE tv.tariff_id = t.id AND tv.published_at IS NOT NULL AND tv.valid_from <= now())
+ ORDER BY t.id
+`
+
+type ListUnpublishedTariffsRow struct {
+	ID          int64
+	TariffID    int64
+	Version     int32
+	Name        string
+	Coverage    json.RawMessage
+	Terms       []int32
+	PriceRules  json.RawMessage
+	Eligibility json.RawMessage
+	ValidFrom   time.Time
+	PublishedAt *time.Time
+	CreatedBy   *int64
+	CreatedAt   time.Time
+	Code        string
+}
+
+// Tariffs an admin created that have no version in force yet, with their latest version.
+func (q *Queries) ListUnpublishedTariffs(ctx context.Context) ([]ListUnpublishedTariffsRow, error) {
+	rows, err := q.db.Query(ctx, listUnpublishedTariffs)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	items := []ListUnpublishedTariffsRow{}
+	for rows.Next() {
+		var i ListUnpublishedTariffsRow
+		if err := rows.Scan(
+			&i.ID,
+			&i.TariffID,
+			&i.Version,
+			&i.Name,
+			&i.Coverage,
+			&i.Terms,
+			&i.PriceRules,
+			&i.Eligibility,
+			&i.ValidFrom,
+			&i.PublishedAt,
+			&i.CreatedBy,
+			&i.CreatedAt,
+			&i.Code,
+		); err != nil {
+			return nil, err
+		}
+		items = append(items, i)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	return items, nil
+}
+
+const lockTariff = `-- name: LockTariff :one
+SELECT id, code, created_at FROM tariffs WHERE code = $1 FOR UPDATE
+`
+
+// Serialises new versions of one tariff so that version numbers never collide.
+func (q *Queries) LockTariff(ctx context.Context, code string) (Tariff, error) {
+	row := q.db.QueryRow(ctx, lockTariff, code)
+	var i Tariff
+	err := row.Scan(&i.ID, &i.Code, &i.CreatedAt)
+	return i, err
+}
+
+const nextTariffVersion = `-- name: NextTariffVersion :one
+SELECT (coalesce(max(version), 0) + 1)::integer FROM tariff_versions WHERE tariff_id = $1
+`
+
+func (q *Queries) NextTariffVersion(ctx context.Context, tariffID int64) (int32, error) {
+	row := q.db.QueryRow(ctx, nextTariffVersion, tariffID)
+	var column_1 int32
+	err := row.Scan(&column_1)
+	return column_1, err
+}
+
+const publishTariffVersion = `-- name: PublishTariffVersion :one
+UPDATE tariff_versions SET published_at = now(), valid_from = greatest(valid_from, now())
+ WHERE id = $1 AND published_at IS NULL
+RETURNING id, tariff_id, version, name, coverage, terms, price_rules, eligibility, valid_from, published_at, created_by, created_at
+`
+
+// Publishing stamps a draft once; it takes effect now, or at its valid_from when that is later.
+func (q *Queries) PublishTariffVersion(ctx context.Context, id int64) (TariffVersion, error) {
+	row := q.db.QueryRow(ctx, publishTariffVersion, id)
+	var i TariffVersion
+	err := row.Scan(
+		&i.ID,
+		&i.TariffID,
+		&i.Version,
+		&i.Name,
+		&i.Coverage,
+		&i.Terms,
+		&i.PriceRules,
+		&i.Eligibility,
+		&i.ValidFrom,
+		&i.PublishedAt,
+		&i.CreatedBy,
+		&i.CreatedAt,
+	)
+	return i, err
 }
