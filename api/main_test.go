@@ -23,8 +23,10 @@ import (
 	"karso.ru/prm/config"
 	"karso.ru/prm/db"
 	"karso.ru/prm/db/seed"
+	"karso.ru/prm/documents"
 	"karso.ru/prm/testenv"
 	"karso.ru/prm/web"
+	"karso.ru/prm/worker"
 )
 
 // The suite runs against the real parts: a private PostgreSQL cluster with the migrations and
@@ -84,8 +86,27 @@ func run(m *testing.M) int {
 		fmt.Fprintln(os.Stderr, err)
 		return 1
 	}
+	bucket, err := documents.OpenBucket(ctx, testCfg.BlobURL)
+	if err != nil {
+		fmt.Fprintln(os.Stderr, err)
+		return 1
+	}
+	defer bucket.Close()
+	docs := documents.New(pool, bucket, testCfg.CompanyTZ)
+	// the sales run on a real worker polling the dev server
+	w, err := worker.New(temporal, worker.Deps{Config: testCfg, Log: log, Pool: pool, Documents: docs})
+	if err != nil {
+		fmt.Fprintln(os.Stderr, "worker:", err)
+		return 1
+	}
+	if err := w.Start(); err != nil {
+		fmt.Fprintln(os.Stderr, "start worker:", err)
+		return 1
+	}
+	defer w.Stop()
 	reg := prometheus.NewRegistry()
-	srv := api.New(api.Deps{Config: testCfg, Log: log, Pool: pool, Temporal: temporal, Registry: reg, Gatherer: reg, Web: web.Assets()})
+	srv := api.New(api.Deps{Config: testCfg, Log: log, Pool: pool, Temporal: temporal, Registry: reg, Gatherer: reg,
+		Web: web.Assets(), Documents: docs})
 	hs := httptest.NewServer(srv.Handler())
 	defer hs.Close()
 	baseURL = hs.URL

@@ -19,6 +19,7 @@ import (
 
 	"karso.ru/prm/config"
 	"karso.ru/prm/db/store"
+	"karso.ru/prm/documents"
 )
 
 // Deps are what the API needs from the process that runs it.
@@ -32,6 +33,8 @@ type Deps struct {
 	Gatherer prometheus.Gatherer
 	// Web is the built cabinet app served at /.
 	Web fs.FS
+	// Documents opens stored PDFs (contracts) for download.
+	Documents *documents.Service
 }
 
 // Server holds the API's dependencies; handlers are its methods.
@@ -45,12 +48,13 @@ type Server struct {
 	metrics      *httpMetrics
 	gatherer     prometheus.Gatherer
 	web          fs.FS
+	docs         *documents.Service
 }
 
 // New builds the API server.
 func New(d Deps) *Server {
 	return &Server{cfg: d.Config, log: d.Log, pool: d.Pool, q: store.New(d.Pool), temporal: d.Temporal,
-		loginLimiter: newIPLimiter(d.Config.LoginFailuresPerMinute, d.Config.LoginFailureBurst), metrics: newHTTPMetrics(d.Registry), gatherer: d.Gatherer, web: d.Web}
+		loginLimiter: newIPLimiter(d.Config.LoginFailuresPerMinute, d.Config.LoginFailureBurst), metrics: newHTTPMetrics(d.Registry), gatherer: d.Gatherer, web: d.Web, docs: d.Documents}
 }
 
 // Handler is the whole HTTP surface: the API under /api/v1, probes, metrics and the cabinets.
@@ -94,6 +98,9 @@ func (s *Server) Handler() http.Handler {
 	authed.GET("/salons", s.listSalons)
 	authed.GET("/salons/:id", s.getSalon)
 	authed.GET("/managers/:id/salons", allow("admin", "manager"), s.listManagerSalons)
+
+	s.mountSales(authed)
+	s.mountCatalog(authed)
 
 	r.NoMethod(func(c *gin.Context) { fail(c, http.StatusMethodNotAllowed, "method_not_allowed") })
 	r.NoRoute(s.noRoute)

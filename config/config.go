@@ -10,6 +10,8 @@ import (
 	"strings"
 	"time"
 	_ "time/tzdata" // the company's zone must resolve on hosts without tzdata
+
+	"karso.ru/prm/warranty"
 )
 
 // Config is everything the processes read from the environment. See README.md for the table.
@@ -41,6 +43,10 @@ type Config struct {
 	DunningSchedule []time.Duration
 	// VATBP is VAT in basis points posted to the ledger (0 = not registered for VAT).
 	VATBP int64
+	// Risk are the thresholds that flag a sale for a manager (RISK_NEAR_LIMIT_BP,
+	// RISK_DISCOUNT_BP): an age or mileage within this share of the tariff's limit, a
+	// discount above this rate.
+	Risk warranty.RiskThresholds
 }
 
 // Load reads the environment. It fails on values that are present but malformed, so a typo
@@ -83,6 +89,13 @@ func Load() (Config, error) {
 	}
 	if c.VATBP, err = strconv.ParseInt(env("VAT_BP", "0"), 10, 64); err != nil {
 		return c, fmt.Errorf("VAT_BP: %w", err)
+	}
+	c.Risk = warranty.DefaultRiskThresholds()
+	if c.Risk.NearLimitBP, err = strconv.ParseInt(env("RISK_NEAR_LIMIT_BP", strconv.FormatInt(c.Risk.NearLimitBP, 10)), 10, 64); err != nil {
+		return c, fmt.Errorf("RISK_NEAR_LIMIT_BP: %w", err)
+	}
+	if c.Risk.DiscountBP, err = strconv.ParseInt(env("RISK_DISCOUNT_BP", strconv.FormatInt(c.Risk.DiscountBP, 10)), 10, 64); err != nil {
+		return c, fmt.Errorf("RISK_DISCOUNT_BP: %w", err)
 	}
 	for _, s := range strings.Split(env("DUNNING_SCHEDULE", "1h,24h,72h"), ",") {
 		d, err := time.ParseDuration(strings.TrimSpace(s))

@@ -9,7 +9,10 @@ import (
 	"go.temporal.io/sdk/client"
 	sdkworker "go.temporal.io/sdk/worker"
 
+	"karso.ru/prm/activities"
 	"karso.ru/prm/config"
+	"karso.ru/prm/documents"
+	"karso.ru/prm/workflows"
 )
 
 // Deps are the resources the activities use.
@@ -17,6 +20,8 @@ type Deps struct {
 	Config config.Config
 	Log    *slog.Logger
 	Pool   *pgxpool.Pool
+	// Documents renders, stores and records the PDFs the sales issue.
+	Documents *documents.Service
 }
 
 // New builds a worker on the configured task queue with every workflow and activity
@@ -34,5 +39,8 @@ func New(c client.Client, d Deps) (sdkworker.Worker, error) {
 
 // register lists what this worker runs; every workflow and activity is named here.
 func register(w sdkworker.Registry, d Deps) error {
+	w.RegisterWorkflow(workflows.Sale)
+	w.RegisterActivity(activities.New(activities.Deps{Pool: d.Pool, Log: d.Log, PublicURL: d.Config.PublicURL,
+		Contracts: d.Documents}))
 	return nil
 }

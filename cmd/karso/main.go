@@ -4,13 +4,14 @@
 //	karso worker   run the Temporal worker
 //	karso all      both in one process (the default for a developer machine)
 //	karso migrate  apply the database migrations
-//	karso seed     load the demo data into an empty database
+//	karso seed     load the demo data into an empty database (--synthetic: and the benchmark data)
 //	karso version  print the version
 package main
 
 import (
 	"context"
 	"errors"
+	"flag"
 	"fmt"
 	"log/slog"
 	"net/http"
@@ -29,6 +30,7 @@ import (
 	"karso.ru/prm/config"
 	"karso.ru/prm/db"
 	"karso.ru/prm/db/seed"
+	"karso.ru/prm/documents"
 	"karso.ru/prm/web"
 	"karso.ru/prm/worker"
 )
@@ -43,7 +45,8 @@ commands:
   worker    run the Temporal worker
   all       api and worker in one process
   migrate   apply database migrations
-  seed      load demo data into an empty database
+  seed      load demo data into an empty database; --synthetic also loads
+            1,000 partners, 5,000 salons and 1,000,000 sales (benchmarks)
   version   print the version
 `
 
@@ -83,6 +86,10 @@ func main() {
 }
 
 func runSeed(ctx context.Context, cfg config.Config, log *slog.Logger, args []string) error {
+	opts, err := parseSeedFlags(args)
+	if err != nil {
+		return err
+	}
 	pool, err := db.Open(ctx, cfg.DatabaseURL)
 	if err != nil {
 		return err
@@ -92,7 +99,31 @@ func runSeed(ctx context.Context, cfg config.Config, log *slog.Logger, args []st
 	if err == nil && !seeded {
 		log.Info("database already has users; demo data not loaded")
 	}
+	if err != nil || !opts.synthetic {
+		return err
+	}
+	// the large network for load tests and benchmarks, next to the demo data
+	loaded, err := seed.Synthetic(ctx, pool, seed.SyntheticOptions{Sales: opts.sales, Now: time.Now(),
+		Loc: cfg.CompanyTZ, BcryptCost: cfg.BcryptCost}, log)
+	if err == nil && !loaded {
+		log.Info("synthetic data already present; nothing loaded")
+	}
 	return err
+}
+
+// seedOptions are the flags of `karso seed`.
+type seedOptions struct {
+	synthetic bool
+	sales     int
+}
+
+func parseSeedFlags(args []string) (seedOptions, error) {
+	var o seedOptions
+	fs := flag.NewFlagSet("seed", flag.ContinueOnError)
+	fs.BoolVar(&o.synthetic, "synthetic", false, "also load 1,000 partners, 5,000 salons and 1,000,000 sales over 24 months (benchmarks)")
+	fs.IntVar(&o.sales, "sales", 1_000_000, "how many synthetic sales to generate with --synthetic")
+	err := fs.Parse(args)
+	return o, err
 }
 
 // serve runs the API, the worker or both until ctx is cancelled, then stops them gracefully:
@@ -111,9 +142,16 @@ func serve(ctx context.Context, cfg config.Config, log *slog.Logger, what string
 	}
 	defer tc.Close()
 
+	bucket, err := documents.OpenBucket(ctx, cfg.BlobURL)
+	if err != nil {
+		return err
+	}
+	defer bucket.Close()
+	docs := documents.New(pool, bucket, cfg.CompanyTZ)
+
 	g, ctx := errgroup.WithContext(ctx)
 	if what == "worker" || what == "all" {
-		w, err := worker.New(tc, worker.Deps{Config: cfg, Log: log, Pool: pool})
+		w, err := worker.New(tc, worker.Deps{Config: cfg, Log: log, Pool: pool, Documents: docs})
 		if err != nil {
 			return err
 		}
@@ -131,7 +169,8 @@ func serve(ctx context.Context, cfg config.Config, log *slog.Logger, what string
 	if what == "api" || what == "all" {
 		reg := prometheus.NewRegistry()
 		reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
-		srv := api.New(api.Deps{Config: cfg, Log: log, Pool: pool, Temporal: tc, Registry: reg, Gatherer: reg, Web: web.Assets()})
+		srv := api.New(api.Deps{Config: cfg, Log: log, Pool: pool, Temporal: tc, Registry: reg, Gatherer: reg, Web: web.Assets(),
+			Documents: docs})
 		httpSrv := &http.Server{Addr: cfg.HTTPAddr, Handler: srv.Handler(), ReadHeaderTimeout: 10 * time.Second}
 		g.Go(func() error {
 			log.Info("api listening", "addr", cfg.HTTPAddr)

@@ -1,0 +1,165 @@
+package activities
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"time"
+
+	"github.com/google/uuid"
+	"github.com/jackc/pgx/v5"
+
+	"karso.ru/prm/db/store"
+	"karso.ru/prm/warranty"
+)
+
+// SaleProjection is one revision of a sale as the read model stores it, with the history
+// line that explains the change.
+type SaleProjection struct {
+	Sale  SaleRecord
+	Event SaleEvent
+}
+
+// SaleRecord is the row of the sales table at one workflow revision.
+type SaleRecord struct {
+	ID              string
+	WorkflowID      string
+	Revision        int64
+	Status          warranty.SaleStatus
+	ContractNumber  string
+	PartnerID       int64
+	SalonID         int64
+	SellerID        int64
+	City            string
+	Vehicle         *warranty.Vehicle
+	Customer        *warranty.Customer
+	TariffVersionID int64
+	TariffCode      string
+	TermMonths      int
+	Options         []string
+	DiscountBP      int64
+	Quote           *warranty.Quote
+	UpsellKopecks   warranty.Kopecks
+	Flags           []warranty.Flag
+	// SaleMonth is the accounting month, "2026-11".
+	SaleMonth   string
+	CreatedAt   time.Time
+	UpdatedAt   time.Time
+	SubmittedAt *time.Time
+	ApprovedAt  *time.Time
+	ActivatedAt *time.Time
+	ClosedAt    *time.Time
+	CancelledAt *time.Time
+}
+
+// SaleEvent is one line of a sale's history: who did what, when, and what changed.
+type SaleEvent struct {
+	At time.Time
+	// ActorID is the user who acted; 0 for the system (timers, reminders).
+	ActorID   int64
+	ActorName string
+	Action    string
+	Comment   string
+	Changes   map[string]any
+}
+
+// ProjectSale writes a sale revision and its history line in one transaction. It is a
+// local activity: short, idempotent, and an older revision never overwrites a newer one.
+func (a *Activities) ProjectSale(ctx context.Context, p SaleProjection) error {
+	row, err := saleRow(p.Sale)
+	if err != nil {
+		return businessError("ProjectionInvalid", err.Error(), err)
+	}
+	changes, err := json.Marshal(p.Event.Changes)
+	if err != nil || p.Event.Changes == nil {
+		changes = []byte("{}")
+	}
+	var actor *int64
+	if p.Event.ActorID != 0 {
+		actor = &p.Event.ActorID
+	}
+	err = pgx.BeginFunc(ctx, a.pool, func(tx pgx.Tx) error {
+		q := a.q.WithTx(tx)
+		if _, err := q.UpsertSale(ctx, row); err != nil {
+			return err
+		}
+		return q.InsertSaleEvent(ctx, store.InsertSaleEventParams{SaleID: row.ID, Revision: row.Revision,
+			At: p.Event.At, ActorID: actor, ActorName: p.Event.ActorName, Action: p.Event.Action,
+			Comment: p.Event.Comment, Changes: changes})
+	})
+	if err != nil {
+		return fmt.Errorf("project sale %s revision %d: %w", p.Sale.ID, p.Sale.Revision, err)
+	}
+	return nil
+}
+
+// saleRow maps a revision onto the table's columns.
+func saleRow(r SaleRecord) (store.UpsertSaleParams, error) {
+	id, err := uuid.Parse(r.ID)
+	if err != nil {
+		return store.UpsertSaleParams{}, fmt.Errorf("sale id: %w", err)
+	}
+	month, err := time.Parse("2006-01", r.SaleMonth)
+	if err != nil {
+		return store.UpsertSaleParams{}, fmt.Errorf("sale month: %w", err)
+	}
+	options, _ := json.Marshal(nonNil(r.Options))
+	flags, _ := json.Marshal(nonNil(r.Flags))
+	p := store.UpsertSaleParams{ID: id, WorkflowID: r.WorkflowID, Revision: r.Revision, Status: string(r.Status),
+		ContractNumber: optText(r.ContractNumber), PartnerID: r.PartnerID, SalonID: r.SalonID, SellerID: r.SellerID,
+		City: r.City, TariffCode: r.TariffCode, Options: options, DiscountBp: int32(r.DiscountBP),
+		UpsellKopecks: int64(r.UpsellKopecks), Flags: flags, SaleMonth: month, CreatedAt: r.CreatedAt,
+		UpdatedAt: r.UpdatedAt, SubmittedAt: r.SubmittedAt, ApprovedAt: r.ApprovedAt, ActivatedAt: r.ActivatedAt,
+		ClosedAt: r.ClosedAt, CancelledAt: r.CancelledAt}
+	if r.TariffVersionID != 0 {
+		p.TariffVersionID = &r.TariffVersionID
+	}
+	if r.TermMonths != 0 {
+		p.TermMonths = optInt(r.TermMonths)
+	}
+	if v := r.Vehicle; v != nil {
+		p.Vin, p.Make, p.Model, p.VehicleCategory = v.VIN, v.Make, v.Model, string(v.Category)
+		p.VehicleYear, p.MileageKm = optInt(v.Year), optInt(v.MileageKm)
+		p.EnginePowerHp, p.EngineVolumeCc = optInt(v.EnginePowerHP), optInt(v.EngineVolumeCC)
+		p.VehicleSoldOn = optDate(v.SoldOn)
+	}
+	if c := r.Customer; c != nil {
+		p.CustomerName, p.CustomerPhone, p.CustomerEmail = c.FullName, c.Phone, c.Email
+		p.CustomerBirthDate = optDate(c.BirthDate)
+	}
+	if q := r.Quote; q != nil {
+		p.GrossKopecks, p.DiscountKopecks = int64(q.GrossKopecks), int64(q.DiscountKopecks)
+		p.PriceKopecks, p.CommissionKopecks = int64(q.PriceKopecks), int64(q.CommissionKopecks)
+		p.DiscountBp = int32(q.DiscountBP)
+	}
+	return p, nil
+}
+
+func nonNil[T any](s []T) []T {
+	if s == nil {
+		return []T{}
+	}
+	return s
+}
+
+func optText(s string) *string {
+	if s == "" {
+		return nil
+	}
+	return &s
+}
+
+func optInt(n int) *int32 {
+	v := int32(n)
+	return &v
+}
+
+// optDate reads a YYYY-MM-DD date; the workflow only keeps validated dates, so anything
+// else is an absent date rather than an error.
+func optDate(s string) *time.Time {
+	t, err := time.Parse(warranty.DateLayout, s)
+	if err != nil {
+		return nil
+	}
+	return &t
+}

@@ -1,0 +1,644 @@
+package api
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"net/http"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/gin-gonic/gin"
+	"github.com/google/uuid"
+	"github.com/jackc/pgx/v5"
+	enumspb "go.temporal.io/api/enums/v1"
+	"go.temporal.io/api/serviceerror"
+	"go.temporal.io/sdk/client"
+	"go.temporal.io/sdk/temporal"
+
+	"karso.ru/prm/db/store"
+	"karso.ru/prm/documents"
+	"karso.ru/prm/warranty"
+	"karso.ru/prm/workflows"
+)
+
+// updateWait is how long a request waits for a sale's workflow to answer an update; past it
+// the API answers 202 with the state so far and the workflow carries on.
+const updateWait = 30 * time.Second
+
+// saleMessages are the texts of the sale endpoints' own error codes, Russian first.
+var saleMessages = map[string][2]string{
+	"wrong_status":       {"Действие недоступно: продажа в статусе «%s»", "Not possible: the sale is %s"},
+	"sale_busy":          {"Продажа сейчас обрабатывается. Повторите через несколько секунд", "The sale is being processed. Try again in a few seconds"},
+	"sale_unavailable":   {"Не удалось выполнить действие, повторите попытку", "The action could not be completed, please try again"},
+	"contract_not_ready": {"Договор ещё не оформлен", "The contract is not issued yet"},
+	"salon_inactive":     {"Салон закрыт для продаж", "The salon is closed for sales"},
+	"step_vehicle":       {"Заполните шаг «Автомобиль»", "Fill in the vehicle step"},
+	"step_customer":      {"Заполните шаг «Клиент»", "Fill in the customer step"},
+	"step_tariff":        {"Заполните шаг «Тариф»", "Fill in the tariff step"},
+	"tariff_not_found":   {"Такого тарифа нет", "There is no such tariff"},
+	"system":             {"Система", "System"},
+}
+
+func saleMessage(lang, code string, args ...any) string {
+	s := pick(saleMessages, code, lang)
+	if len(args) > 0 {
+		return fmt.Sprintf(s, args...)
+	}
+	return s
+}
+
+func failSale(c *gin.Context, status int, code string, args ...any) {
+	c.AbortWithStatusJSON(status, gin.H{"error": Problem{Code: code, Message: saleMessage(lang(c), code, args...)}})
+}
+
+// mountSales adds the sale, quote and approval endpoints.
+func (s *Server) mountSales(r *gin.RouterGroup) {
+	r.POST("/quotes", s.createQuote)
+	r.GET("/sales", s.listSales)
+	r.POST("/sales", allow("dealer"), s.openSale)
+	r.GET("/sales/:id", s.getSale)
+	r.GET("/sales/:id/history", s.saleHistory)
+	r.GET("/sales/:id/contract.pdf", s.saleContract)
+	r.PUT("/sales/:id/vehicle", allow("dealer"), s.saveVehicle)
+	r.PUT("/sales/:id/customer", allow("dealer"), s.saveCustomer)
+	r.PUT("/sales/:id/tariff", allow("dealer"), s.saveTariff)
+	r.POST("/sales/:id/submit", allow("dealer"), s.submitSale)
+	r.GET("/approvals", allow("manager", "admin"), s.listApprovals)
+	r.POST("/sales/:id/approve", allow("manager", "admin"), s.approveSale)
+	r.POST("/sales/:id/request-changes", allow("manager", "admin"), s.requestChanges)
+	r.POST("/sales/:id/reject", allow("manager", "admin"), s.rejectSale)
+}
+
+// --- the sale as the cabinets see it ---------------------------------------------------------
+
+// Sale is a sale as the API answers it: the workflow's live state, the names the cabinets
+// print, and what the caller may do next.
+type Sale struct {
+	ID                   string              `json:"id"`
+	Status               warranty.SaleStatus `json:"status"`
+	ContractNumber       *string             `json:"contract_number"`
+	SalonID              int64               `json:"salon_id"`
+	SalonName            string              `json:"salon_name"`
+	PartnerID            int64               `json:"partner_id"`
+	PartnerName          string              `json:"partner_name"`
+	SellerID             int64               `json:"seller_id"`
+	SellerName           string              `json:"seller_name"`
+	Vehicle              *warranty.Vehicle   `json:"vehicle"`
+	Customer             *warranty.Customer  `json:"customer"`
+	Tariff               *SaleTariff         `json:"tariff"`
+	Quote                *warranty.Quote     `json:"quote"`
+	Flags                []SaleFlag          `json:"flags"`
+	Comments             []workflows.Comment `json:"comments"`
+	AllowedActions       []string            `json:"allowed_actions"`
+	Payment              any                 `json:"payment"`
+	UpsellWindowClosesAt *time.Time          `json:"upsell_window_closes_at"`
+	ContractPending      bool                `json:"contract_pending"`
+	ContractError        string              `json:"contract_error,omitempty"`
+	SubmittedAt          *time.Time          `json:"submitted_at"`
+	ApprovedAt           *time.Time          `json:"approved_at"`
+	CreatedAt            time.Time           `json:"created_at"`
+	UpdatedAt            time.Time           `json:"updated_at"`
+}
+
+// SaleTariff is the dealer's tariff choice; the discount travels as a percentage.
+type SaleTariff struct {
+	TariffCode      string   `json:"tariff_code"`
+	TermMonths      int      `json:"term_months"`
+	Options         []string `json:"options"`
+	DiscountPct     float64  `json:"discount_pct"`
+	TariffVersionID int64    `json:"tariff_version_id"`
+}
+
+// SaleFlag is a risk flag in the caller's language.
+type SaleFlag struct {
+	Code    string `json:"code"`
+	Message string `json:"message"`
+}
+
+// saleRef is the sale's row as the caller may see it.
+type saleRef = store.GetVisibleSaleRow
+
+func (s *Server) saleJSON(c *gin.Context, ref saleRef, st workflows.SaleState) Sale {
+	l := lang(c)
+	out := Sale{ID: st.ID, Status: st.Status, SalonID: st.SalonID, SalonName: ref.SalonName, PartnerID: st.PartnerID,
+		PartnerName: ref.PartnerName, SellerID: st.Seller.ID, SellerName: st.Seller.Name, Vehicle: st.Vehicle,
+		Customer: st.Customer, Quote: st.Quote, Flags: localizedFlags(st.Flags, l), Comments: st.Comments,
+		AllowedActions: allowedActions(caller(c), st), ContractPending: st.ContractPending,
+		ContractError: st.ContractError, SubmittedAt: st.SubmittedAt, ApprovedAt: st.ApprovedAt,
+		CreatedAt: st.CreatedAt, UpdatedAt: st.UpdatedAt}
+	if st.ContractNumber != "" {
+		out.ContractNumber = &st.ContractNumber
+	}
+	if t := st.Tariff; t != nil {
+		out.Tariff = &SaleTariff{TariffCode: t.TariffCode, TermMonths: t.TermMonths, Options: t.Options,
+			DiscountPct: float64(t.DiscountBP) / 100, TariffVersionID: st.TariffVersionID}
+	}
+	if out.Comments == nil {
+		out.Comments = []workflows.Comment{}
+	}
+	return out
+}
+
+func localizedFlags(flags []warranty.Flag, l string) []SaleFlag {
+	out := make([]SaleFlag, 0, len(flags))
+	for _, f := range flags {
+		f = f.Localized(l)
+		out = append(out, SaleFlag{Code: f.Code, Message: f.Message})
+	}
+	return out
+}
+
+// allowedActions is what the caller may do with the sale now: a dealer fills and submits
+// a draft, a manager (of the salon: the sale is visible to them) or an admin decides on a
+// waiting one; anyone who sees the sale may download its contract.
+func allowedActions(cl Caller, st workflows.SaleState) []string {
+	actions := []string{}
+	if !st.Busy {
+		switch {
+		case st.Status == warranty.StatusDraft && cl.Role == "dealer":
+			actions = append(actions, "edit", "submit")
+		case st.Status == warranty.StatusPendingApproval && (cl.Role == "manager" || cl.Role == "admin"):
+			actions = append(actions, "approve", "request_changes", "reject")
+		}
+	}
+	if st.ContractDocumentID != "" {
+		actions = append(actions, "download_contract")
+	}
+	return actions
+}
+
+// --- finding a sale ----------------------------------------------------------------------
+
+// visibleSale loads the sale named by :id if the caller may see it; otherwise it answers
+// 404 (whether the sale exists or not) and returns false.
+func (s *Server) visibleSale(c *gin.Context) (saleRef, bool) {
+	saleID, err := uuid.Parse(c.Param("id"))
+	if err != nil {
+		fail(c, http.StatusNotFound, "not_found")
+		return saleRef{}, false
+	}
+	role, uid, partner := caller(c).scope()
+	ref, err := s.q.GetVisibleSale(c.Request.Context(), store.GetVisibleSaleParams{ID: saleID, CallerRole: role,
+		CallerID: uid, CallerPartner: partner})
+	if errors.Is(err, pgx.ErrNoRows) {
+		fail(c, http.StatusNotFound, "not_found")
+		return saleRef{}, false
+	}
+	if err != nil {
+		s.failInternal(c, err)
+		return saleRef{}, false
+	}
+	return ref, true
+}
+
+// liveState asks the sale's workflow for its state.
+func (s *Server) liveState(ctx context.Context, saleID string) (workflows.SaleState, error) {
+	var st workflows.SaleState
+	v, err := s.temporal.QueryWorkflow(ctx, workflows.WorkflowID(saleID), "", workflows.QuerySale)
+	if err == nil {
+		err = v.Get(&st)
+	}
+	return st, err
+}
+
+func (s *Server) getSale(c *gin.Context) {
+	ref, ok := s.visibleSale(c)
+	if !ok {
+		return
+	}
+	st, err := s.liveState(c.Request.Context(), ref.ID.String())
+	if err != nil {
+		s.failInternal(c, err)
+		return
+	}
+	c.JSON(http.StatusOK, s.saleJSON(c, ref, st))
+}
+
+// actor is the caller as the workflow records them.
+func actor(c *gin.Context) workflows.Actor {
+	cl := caller(c)
+	return workflows.Actor{ID: cl.ID, Name: cl.FullName, Role: cl.Role, Lang: lang(c)}
+}
+
+// --- starting a sale ---------------------------------------------------------------------
+
+type openSaleRequest struct {
+	SalonID int64 `json:"salon_id" validate:"required,gt=0"`
+}
+
+// openSale starts a sale's workflow with update-with-start: the "open" update records the
+// draft, so the sale is in every list by the time this answers 201.
+func (s *Server) openSale(c *gin.Context) {
+	var req openSaleRequest
+	if !bindJSON(c, &req) {
+		return
+	}
+	salon, err := s.findSalon(c, req.SalonID)
+	if errors.Is(err, pgx.ErrNoRows) {
+		fail(c, http.StatusNotFound, "not_found")
+		return
+	}
+	if err != nil {
+		s.failInternal(c, err)
+		return
+	}
+	if !salon.Active {
+		failFields(c, map[string]string{"salon_id": saleMessage(lang(c), "salon_inactive")})
+		return
+	}
+	saleID := uuid.Must(uuid.NewV7()).String()
+	in := workflows.SaleInput{SaleID: saleID, SalonID: salon.ID, PartnerID: salon.PartnerID, City: salon.City,
+		Seller: actor(c), TimeZone: s.cfg.CompanyTZ.String(), Risk: s.cfg.Risk}
+	ctx, cancel := context.WithTimeout(c.Request.Context(), updateWait)
+	defer cancel()
+	start := s.temporal.NewWithStartWorkflowOperation(client.StartWorkflowOptions{ID: workflows.WorkflowID(saleID),
+		TaskQueue: s.cfg.TemporalTaskQueue, WorkflowIDConflictPolicy: enumspb.WORKFLOW_ID_CONFLICT_POLICY_USE_EXISTING},
+		workflows.Sale, in)
+	handle, err := s.temporal.UpdateWithStartWorkflow(ctx, client.UpdateWithStartWorkflowOptions{
+		StartWorkflowOperation: start,
+		UpdateOptions: client.UpdateWorkflowOptions{UpdateName: workflows.UpdateOpen, Args: []any{actor(c)},
+			WaitForStage: client.WorkflowUpdateStageCompleted}})
+	var st workflows.SaleState
+	if err == nil {
+		err = handle.Get(ctx, &st)
+	}
+	if err != nil {
+		s.failInternal(c, err)
+		return
+	}
+	ref := saleRef{SalonName: salon.Name, PartnerName: salon.PartnerName}
+	c.Header("Location", "/api/v1/sales/"+saleID)
+	c.JSON(http.StatusCreated, s.saleJSON(c, ref, st))
+}
+
+// --- the wizard and the decisions --------------------------------------------------------
+
+// changeSale sends an update to a visible sale's workflow and answers the sale after it, or
+// the reason it was refused.
+func (s *Server) changeSale(c *gin.Context, ref saleRef, update string, arg any) {
+	ctx, cancel := context.WithTimeout(c.Request.Context(), updateWait)
+	defer cancel()
+	handle, err := s.temporal.UpdateWorkflow(ctx, client.UpdateWorkflowOptions{
+		WorkflowID: workflows.WorkflowID(ref.ID.String()), UpdateName: update, Args: []any{arg},
+		WaitForStage: client.WorkflowUpdateStageCompleted})
+	var st workflows.SaleState
+	if err == nil {
+		err = handle.Get(ctx, &st)
+	}
+	if err != nil {
+		s.answerUpdateError(c, ref, err)
+		return
+	}
+	c.JSON(http.StatusOK, s.saleJSON(c, ref, st))
+}
+
+// answerUpdateError turns a refused or failed update into the API's error envelope.
+func (s *Server) answerUpdateError(c *gin.Context, ref saleRef, err error) {
+	var app *temporal.ApplicationError
+	var notFound *serviceerror.NotFound
+	var timeout *client.WorkflowUpdateServiceTimeoutOrCanceledError
+	switch {
+	case errors.As(err, &app):
+		s.answerBusinessError(c, app)
+	case errors.As(err, &notFound):
+		// the workflow has ended: the sale is final
+		failSale(c, http.StatusConflict, "wrong_status", statusLabel(lang(c), warranty.SaleStatus(ref.Status)))
+	case errors.As(err, &timeout), errors.Is(err, context.DeadlineExceeded):
+		// the workflow carries on; the caller sees the state so far and polls
+		st, qerr := s.liveState(c.Request.Context(), ref.ID.String())
+		if qerr != nil {
+			s.failInternal(c, qerr)
+			return
+		}
+		c.JSON(http.StatusAccepted, s.saleJSON(c, ref, st))
+	default:
+		s.failInternal(c, err)
+	}
+}
+
+func (s *Server) answerBusinessError(c *gin.Context, app *temporal.ApplicationError) {
+	l := lang(c)
+	switch app.Type() {
+	case workflows.ErrTypeValidation:
+		var vs warranty.Violations
+		if err := app.Details(&vs); err != nil {
+			s.failInternal(c, err)
+			return
+		}
+		failFields(c, violationFields(vs, l))
+	case workflows.ErrTypeWrongStatus:
+		var status warranty.SaleStatus
+		_ = app.Details(&status)
+		failSale(c, http.StatusConflict, "wrong_status", statusLabel(l, status))
+	case workflows.ErrTypeBusy:
+		failSale(c, http.StatusConflict, "sale_busy")
+	case workflows.ErrTypeForbidden:
+		fail(c, http.StatusForbidden, "forbidden")
+	case workflows.ErrTypeUnavailable:
+		failSale(c, http.StatusServiceUnavailable, "sale_unavailable")
+	default:
+		s.failInternal(c, app)
+	}
+}
+
+// violationFields localizes business-rule violations; a missing wizard step is named as a
+// step.
+func violationFields(vs warranty.Violations, l string) map[string]string {
+	fields := vs.Fields(l)
+	for _, step := range []string{"vehicle", "customer", "tariff"} {
+		if _, ok := fields[step]; ok {
+			fields[step] = saleMessage(l, "step_"+step)
+		}
+	}
+	return fields
+}
+
+var statusLabels = map[warranty.SaleStatus][2]string{
+	warranty.StatusDraft:           {"черновик", "a draft"},
+	warranty.StatusPendingApproval: {"на согласовании", "waiting for approval"},
+	warranty.StatusRejected:        {"отклонена", "rejected"},
+	warranty.StatusExpired:         {"просрочена", "expired"},
+	warranty.StatusAwaitingPayment: {"ожидает оплаты", "awaiting payment"},
+	warranty.StatusActive:          {"действует", "active"},
+	warranty.StatusClosed:          {"закрыта", "closed"},
+	warranty.StatusCancelled:       {"отменена", "cancelled"},
+}
+
+func statusLabel(l string, st warranty.SaleStatus) string {
+	t, ok := statusLabels[st]
+	if !ok {
+		return string(st)
+	}
+	if l == "en" {
+		return t[1]
+	}
+	return t[0]
+}
+
+func (s *Server) saveVehicle(c *gin.Context) {
+	ref, ok := s.visibleSale(c)
+	if !ok {
+		return
+	}
+	var v warranty.Vehicle
+	if !decodeJSON(c, &v) {
+		return
+	}
+	s.changeSale(c, ref, workflows.UpdateVehicle, workflows.VehicleStep{Vehicle: v, Actor: actor(c)})
+}
+
+func (s *Server) saveCustomer(c *gin.Context) {
+	ref, ok := s.visibleSale(c)
+	if !ok {
+		return
+	}
+	var cust warranty.Customer
+	if !decodeJSON(c, &cust) {
+		return
+	}
+	s.changeSale(c, ref, workflows.UpdateCustomer, workflows.CustomerStep{Customer: cust, Actor: actor(c)})
+}
+
+type tariffRequest struct {
+	TariffCode  string   `json:"tariff_code" validate:"required,max=32"`
+	TermMonths  int      `json:"term_months" validate:"required,gte=1,lte=120"`
+	Options     []string `json:"options" validate:"max=20,dive,max=32"`
+	DiscountPct float64  `json:"discount_pct"`
+}
+
+// saveTariff snapshots the tariff's current published version and the partner's
+// commission rate into the update, so the workflow rates deterministically and the sale
+// keeps the version it was rated with.
+func (s *Server) saveTariff(c *gin.Context) {
+	ref, ok := s.visibleSale(c)
+	if !ok {
+		return
+	}
+	var req tariffRequest
+	if !bindJSON(c, &req) {
+		return
+	}
+	discountBP, err := warranty.PctToBasisPoints(req.DiscountPct)
+	var vs warranty.Violations
+	if errors.As(err, &vs) {
+		failFields(c, vs.Fields(lang(c)))
+		return
+	}
+	tariff, ok := s.currentTariff(c, req.TariffCode)
+	if !ok {
+		return
+	}
+	commission, err := s.q.PartnerCommission(c.Request.Context(), ref.PartnerID)
+	if err != nil {
+		s.failInternal(c, err)
+		return
+	}
+	tariff.CommissionBP = int64(commission)
+	s.changeSale(c, ref, workflows.UpdateTariff, workflows.TariffStep{Actor: actor(c), Snapshot: tariff,
+		Choice: workflows.TariffChoice{TariffCode: req.TariffCode, TermMonths: req.TermMonths,
+			Options: req.Options, DiscountBP: discountBP}})
+}
+
+// currentTariff loads a tariff's published version in force; an unknown code answers 422.
+func (s *Server) currentTariff(c *gin.Context, code string) (workflows.TariffSnapshot, bool) {
+	row, err := s.q.GetCurrentTariffVersion(c.Request.Context(), strings.TrimSpace(code))
+	if errors.Is(err, pgx.ErrNoRows) {
+		failFields(c, map[string]string{"tariff_code": saleMessage(lang(c), "tariff_not_found")})
+		return workflows.TariffSnapshot{}, false
+	}
+	if err != nil {
+		s.failInternal(c, err)
+		return workflows.TariffSnapshot{}, false
+	}
+	t := warranty.Tariff{Code: row.Code, Name: row.Name}
+	err = errors.Join(json.Unmarshal(row.Coverage, &t.Coverage), json.Unmarshal(row.PriceRules, &t.Rules),
+		json.Unmarshal(row.Eligibility, &t.Eligibility))
+	if err != nil {
+		s.failInternal(c, err)
+		return workflows.TariffSnapshot{}, false
+	}
+	for _, m := range row.Terms {
+		t.Terms = append(t.Terms, int(m))
+	}
+	return workflows.TariffSnapshot{VersionID: row.ID, Tariff: t}, true
+}
+
+func (s *Server) submitSale(c *gin.Context) {
+	ref, ok := s.visibleSale(c)
+	if !ok {
+		return
+	}
+	s.changeSale(c, ref, workflows.UpdateSubmit, actor(c))
+}
+
+type decisionRequest struct {
+	Comment string `json:"comment" validate:"max=2000"`
+}
+
+// decide sends a manager's decision; the sale must be visible to the manager (a salon
+// assigned to them), else 404.
+func (s *Server) decide(c *gin.Context, update string) {
+	ref, ok := s.visibleSale(c)
+	if !ok {
+		return
+	}
+	var req decisionRequest
+	if c.Request.ContentLength != 0 && !bindJSON(c, &req) {
+		return
+	}
+	s.changeSale(c, ref, update, workflows.Decision{Comment: req.Comment, Actor: actor(c)})
+}
+
+func (s *Server) approveSale(c *gin.Context)    { s.decide(c, workflows.UpdateApprove) }
+func (s *Server) requestChanges(c *gin.Context) { s.decide(c, workflows.UpdateRequestChanges) }
+func (s *Server) rejectSale(c *gin.Context)     { s.decide(c, workflows.UpdateReject) }
+
+// --- reading from the read model ---------------------------------------------------------
+
+// SaleListItem is one line of the sales list.
+type SaleListItem struct {
+	ID             uuid.UUID `json:"id"`
+	Status         string    `json:"status"`
+	ContractNumber *string   `json:"contract_number"`
+	SalonID        int64     `json:"salon_id"`
+	SalonName      string    `json:"salon_name"`
+	PartnerID      int64     `json:"partner_id"`
+	PartnerName    string    `json:"partner_name"`
+	VIN            string    `json:"vin"`
+	Make           string    `json:"make"`
+	Model          string    `json:"model"`
+	CustomerName   string    `json:"customer_name"`
+	TariffCode     string    `json:"tariff_code"`
+	PriceKopecks   int64     `json:"price_kopecks"`
+	CreatedAt      time.Time `json:"created_at"`
+}
+
+// listSales lists the sales the caller may see, newest first; q finds a VIN, a contract
+// number, a customer's phone or name.
+func (s *Server) listSales(c *gin.Context) {
+	p, ok := paging(c)
+	if !ok {
+		return
+	}
+	salonID, ok := optInt(c, "salon_id")
+	if !ok {
+		return
+	}
+	partnerID, ok := optInt(c, "partner_id")
+	if !ok {
+		return
+	}
+	from, ok := s.optTime(c, "from")
+	if !ok {
+		return
+	}
+	to, ok := s.optTime(c, "to")
+	if !ok {
+		return
+	}
+	status := c.Query("status")
+	if status != "" && !warranty.SaleStatus(status).Valid() {
+		badQuery(c, map[string]string{"status": fieldMessage(lang(c), "oneof", statusList())})
+		return
+	}
+	q := strings.TrimSpace(c.Query("q"))
+	phone, _ := warranty.NormalizePhone(q)
+	role, uid, partner := caller(c).scope()
+	rows, err := s.q.ListSales(c.Request.Context(), store.ListSalesParams{CallerRole: role, CallerID: uid,
+		CallerPartner: partner, Status: status, SalonID: salonID, PartnerID: partnerID, FromAt: from, ToAt: to,
+		Q: q, Phone: phone, Lim: p.limit(), Off: p.offset()})
+	if err != nil {
+		s.failInternal(c, err)
+		return
+	}
+	items := make([]SaleListItem, 0, len(rows))
+	var total int64
+	for _, r := range rows {
+		total = r.Total
+		items = append(items, SaleListItem{ID: r.ID, Status: r.Status, ContractNumber: r.ContractNumber,
+			SalonID: r.SalonID, SalonName: r.SalonName, PartnerID: r.PartnerID, PartnerName: r.PartnerName,
+			VIN: r.Vin, Make: r.Make, Model: r.Model, CustomerName: r.CustomerName, TariffCode: r.TariffCode,
+			PriceKopecks: r.PriceKopecks, CreatedAt: r.CreatedAt})
+	}
+	p.answer(c, items, total)
+}
+
+func statusList() string {
+	var names []string
+	for _, st := range warranty.SaleStatuses() {
+		names = append(names, string(st))
+	}
+	return strings.Join(names, ", ")
+}
+
+// SaleHistoryEntry is one step of a sale's history.
+type SaleHistoryEntry struct {
+	At      time.Time       `json:"at"`
+	Actor   string          `json:"actor"`
+	ActorID *int64          `json:"actor_id"`
+	Action  string          `json:"action"`
+	Comment string          `json:"comment"`
+	Changes json.RawMessage `json:"changes"`
+}
+
+func (s *Server) saleHistory(c *gin.Context) {
+	ref, ok := s.visibleSale(c)
+	if !ok {
+		return
+	}
+	rows, err := s.q.ListSaleEvents(c.Request.Context(), ref.ID)
+	if err != nil {
+		s.failInternal(c, err)
+		return
+	}
+	items := make([]SaleHistoryEntry, 0, len(rows))
+	for _, r := range rows {
+		name := r.ActorName
+		if r.ActorID == nil && name == "" {
+			name = saleMessage(lang(c), "system")
+		}
+		items = append(items, SaleHistoryEntry{At: r.At, Actor: name, ActorID: r.ActorID, Action: r.Action,
+			Comment: r.Comment, Changes: r.Changes})
+	}
+	c.JSON(http.StatusOK, gin.H{"items": items})
+}
+
+// saleContract streams the sale's contract PDF to whoever may see the sale.
+func (s *Server) saleContract(c *gin.Context) {
+	ref, ok := s.visibleSale(c)
+	if !ok {
+		return
+	}
+	ctx := c.Request.Context()
+	docID, err := s.q.SaleContractDocument(ctx, &ref.ID)
+	if errors.Is(err, pgx.ErrNoRows) {
+		failSale(c, http.StatusNotFound, "contract_not_ready")
+		return
+	}
+	if err != nil {
+		s.failInternal(c, err)
+		return
+	}
+	rd, doc, err := s.docs.Open(ctx, docID)
+	if errors.Is(err, documents.ErrNotFound) {
+		failSale(c, http.StatusNotFound, "contract_not_ready")
+		return
+	}
+	if err != nil {
+		s.failInternal(c, err)
+		return
+	}
+	defer rd.Close()
+	c.Header("Content-Disposition", `attachment; filename="`+doc.FileName+`"`)
+	c.Header("Content-Length", strconv.FormatInt(doc.Size, 10))
+	c.Header("Cache-Control", "private, no-store")
+	c.Status(http.StatusOK)
+	c.Writer.Header().Set("Content-Type", doc.Mime)
+	if _, err := io.Copy(c.Writer, rd); err != nil {
+		s.log.WarnContext(ctx, "stream contract", "err", err, "sale", ref.ID)
+	}
+}
