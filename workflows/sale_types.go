@@ -30,7 +30,34 @@ const (
 	UpdateApprove        = "approve"
 	UpdateRequestChanges = "request_changes"
 	UpdateReject         = "reject"
+
+	// Payment and after (issue 4). UpdateMarkPaid records a bank transfer against an invoice
+	// (finance); UpdateRetryPayment opens a new attempt of a failed payment now (finance);
+	// UpdateUpsell and UpdateChangeTariff re-rate an active sale inside its upsell window
+	// (dealer); UpdateCancel cancels the sale with its compensations.
+	UpdateMarkPaid     = "mark_paid"
+	UpdateRetryPayment = "retry_payment"
+	UpdateUpsell       = "upsell"
+	UpdateChangeTariff = "change_tariff"
+	UpdateCancel       = "cancel"
+	// SignalPaymentOutcome carries a payments.Outcome from the pay page or the provider's
+	// webhook; the workflow ignores an attempt it already knows.
+	SignalPaymentOutcome = "payment_outcome"
 )
+
+// MarkPaidInput is finance recording a bank transfer for an invoice.
+type MarkPaidInput struct {
+	PaymentID string    `json:"payment_id"`
+	PaidAt    time.Time `json:"paid_at"`
+	Reference string    `json:"reference"`
+	Actor     Actor     `json:"actor"`
+}
+
+// RetryPaymentInput is finance asking for a new attempt of a failed payment.
+type RetryPaymentInput struct {
+	PaymentID string `json:"payment_id"`
+	Actor     Actor  `json:"actor"`
+}
 
 // Error types a rejected or failed update carries (temporal.ApplicationError.Type()).
 const (
