@@ -1,0 +1,570 @@
+// Shapes of the Karso API (JSON under /api/v1). Money fields end in _kopecks and are integer
+// kopecks; rates and coefficients are basis points. Keep this file in step with the backend's
+// OpenAPI reference (docs/) — it is the one place the app's idea of the contract lives.
+
+export type Role = 'admin' | 'manager' | 'dealer' | 'finance'
+export type Locale = 'ru' | 'en'
+
+export interface ApiErrorBody {
+  error: {
+    code: string
+    message: string
+    fields?: Record<string, string>
+  }
+}
+
+export interface ListResponse<T> {
+  items: T[]
+  total: number
+  page: number
+  per_page: number
+}
+
+export interface ItemsResponse<T> {
+  items: T[]
+}
+
+export interface PageParams {
+  page?: number
+  per_page?: number
+  q?: string
+}
+
+// ── accounts ────────────────────────────────────────────────────────────────
+
+export interface User {
+  id: number
+  email: string
+  role: Role
+  partner_id: number | null
+  partner_name: string | null
+  full_name: string
+  phone: string
+  locale: Locale
+  active: boolean
+  last_login_at: string | null
+  locked_until: string | null
+  created_at: string
+}
+
+export interface LoginResponse {
+  token: string
+  user: User
+}
+
+export interface UserCreate {
+  email: string
+  password: string
+  role: Role
+  partner_id: number | null
+  full_name: string
+  phone: string
+  locale: Locale
+}
+
+export interface UserPatch {
+  full_name?: string
+  phone?: string
+  role?: Role
+  partner_id?: number | null
+  locale?: Locale
+  active?: boolean
+  password?: string
+}
+
+export interface UserFilter extends PageParams {
+  role?: Role | ''
+  active?: boolean | ''
+}
+
+// ── partners and salons ─────────────────────────────────────────────────────
+
+export type PartnerStatus = 'onboarding' | 'active' | 'suspended'
+export type PaymentMethod = 'card' | 'invoice'
+
+export interface Partner {
+  id: number
+  name: string
+  inn: string
+  kpp: string
+  ogrn: string
+  legal_address: string
+  bank_name: string
+  bik: string
+  bank_account: string
+  corr_account: string
+  parent_id: number | null
+  parent_name: string | null
+  status: PartnerStatus
+  commission_bp: number
+  payment_method: PaymentMethod
+  deferral_days: number
+  credit_limit_kopecks: number
+  salons_count: number
+  created_at: string
+}
+
+export type PartnerInput = Omit<Partner, 'id' | 'parent_name' | 'salons_count' | 'created_at'>
+
+export interface PartnerFilter extends PageParams {
+  status?: PartnerStatus | ''
+  parent_id?: number | ''
+}
+
+export interface Salon {
+  id: number
+  partner_id: number
+  partner_name: string
+  name: string
+  city: string
+  region: string
+  address: string
+  active: boolean
+  created_at: string
+}
+
+export type SalonInput = Pick<Salon, 'partner_id' | 'name' | 'city' | 'region' | 'address' | 'active'>
+
+export interface SalonFilter extends PageParams {
+  partner_id?: number | ''
+  city?: string
+  active?: boolean | ''
+}
+
+// ── audit ───────────────────────────────────────────────────────────────────
+
+export interface AuditEntry {
+  id: number
+  actor_id: number | null
+  actor_email: string | null
+  action: string
+  entity_type: string
+  entity_id: string | number | null
+  before: unknown
+  after: unknown
+  at: string
+  request_id: string | null
+  ip?: string | null
+}
+
+export interface AuditFilter extends PageParams {
+  actor_id?: number | ''
+  entity_type?: string
+  entity_id?: string
+  action?: string
+  from?: string
+  to?: string
+}
+
+// ── sales ───────────────────────────────────────────────────────────────────
+
+export type SaleStatus =
+  | 'draft'
+  | 'pending_approval'
+  | 'rejected'
+  | 'expired'
+  | 'awaiting_payment'
+  | 'active'
+  | 'closed'
+  | 'cancelled'
+
+export const SALE_STATUSES: SaleStatus[] = [
+  'draft',
+  'pending_approval',
+  'awaiting_payment',
+  'active',
+  'closed',
+  'rejected',
+  'expired',
+  'cancelled',
+]
+
+export type VehicleCategory = 'new' | 'used' | 'parallel_import'
+
+export interface Vehicle {
+  vin: string
+  make: string
+  model: string
+  year: number
+  mileage_km: number
+  engine_power_hp: number
+  engine_volume_cc: number
+  category: VehicleCategory
+  sold_on: string
+}
+
+/** What PUT /sales/{id}/vehicle accepts: empty numbers are sent as null for the server to name. */
+export type VehicleInput = Omit<Vehicle, 'year' | 'mileage_km' | 'engine_power_hp' | 'engine_volume_cc' | 'category'> & {
+  year: number | null
+  mileage_km: number | null
+  engine_power_hp: number | null
+  engine_volume_cc: number | null
+  category: VehicleCategory | ''
+}
+
+export interface Customer {
+  full_name: string
+  phone: string
+  email: string
+  birth_date: string
+  passport_series: string
+  passport_number: string
+}
+
+export interface TariffChoice {
+  tariff_code: string
+  term_months: number
+  options: string[]
+  discount_pct: number
+}
+
+export interface Coefficient {
+  factor: string
+  band: string
+  coefficient: number
+}
+
+export interface QuoteOption {
+  code: string
+  name: string
+  price_kopecks: number
+}
+
+export interface Flag {
+  code: string
+  message: string
+}
+
+/** A priced warranty (warranty.Quote), as stored on a sale and answered by POST /quotes. */
+export interface Quote {
+  tariff_code?: string
+  term_months?: number
+  price_kopecks: number
+  commission_kopecks: number
+  commission_bp?: number
+  base_kopecks: number
+  coefficients: Coefficient[]
+  options: QuoteOption[]
+  options_kopecks?: number
+  gross_kopecks: number
+  discount_kopecks: number
+  discount_bp: number
+  rounding_kopecks?: number
+  /** Filled by quotesApi.quote from the answer around the quote. */
+  eligible?: boolean
+  reasons?: string[]
+  flags?: Flag[]
+}
+
+export interface QuoteReason {
+  field: string
+  code: string
+  message: string
+}
+
+/** The answer of POST /quotes: eligibility and flags around the priced quote (null when refused). */
+export interface QuoteAnswer {
+  tariff_code: string
+  tariff_name: string
+  tariff_version_id: number
+  eligible: boolean
+  reasons: QuoteReason[]
+  quote: Quote | null
+  flags: Flag[]
+}
+
+export interface QuoteRequest {
+  vehicle: Partial<Vehicle>
+  tariff_code: string
+  term_months: number
+  options: string[]
+  discount_pct: number
+}
+
+export interface SaleComment {
+  author: string
+  role: Role | string
+  text: string
+  at: string
+  kind: string
+}
+
+export type SaleAction =
+  | 'edit'
+  | 'submit'
+  | 'approve'
+  | 'request_changes'
+  | 'reject'
+  | 'cancel'
+  | 'upsell'
+  | 'change_tariff'
+  | 'pay'
+  | 'download_contract'
+
+export type PaymentStatus = 'pending' | 'retrying' | 'succeeded' | 'failed' | 'refunded'
+
+export interface PaymentAttempt {
+  n: number
+  at: string
+  result: string
+  decline_code: string | null
+}
+
+export interface SalePayment {
+  id: number | string
+  method: PaymentMethod
+  status: PaymentStatus
+  url: string | null
+  amount_kopecks: number
+  attempts: PaymentAttempt[]
+  next_retry_at: string | null
+  due_at?: string | null
+}
+
+export interface Sale {
+  id: string
+  status: SaleStatus
+  contract_number: string | null
+  salon_id: number
+  salon_name: string
+  partner_id: number
+  partner_name: string
+  seller_id: number | null
+  seller_name?: string
+  vehicle: Partial<Vehicle> | null
+  customer: Partial<Customer> | null
+  tariff: Partial<TariffChoice> | null
+  quote: Quote | null
+  flags: Flag[]
+  comments: SaleComment[]
+  allowed_actions: SaleAction[]
+  payment: SalePayment | null
+  upsell_window_closes_at: string | null
+  /** The contract number is allocated and its PDF is being rendered. */
+  contract_pending?: boolean
+  contract_error?: string
+  submitted_at?: string | null
+  approved_at?: string | null
+  created_at: string
+  updated_at: string
+}
+
+export interface SaleListItem {
+  id: string
+  status: SaleStatus
+  contract_number: string | null
+  salon_name: string
+  partner_name: string
+  vin: string | null
+  make: string | null
+  model: string | null
+  customer_name: string | null
+  tariff_code: string | null
+  price_kopecks: number | null
+  created_at: string
+}
+
+export interface SaleFilter extends PageParams {
+  status?: SaleStatus | ''
+  salon_id?: number | ''
+  partner_id?: number | ''
+  from?: string
+  to?: string
+}
+
+export interface SaleHistoryEntry {
+  at: string
+  actor: string
+  action: string
+  comment: string | null
+  changes: unknown
+}
+
+/** One sale waiting in a manager's approval queue (GET /approvals). */
+export interface ApprovalItem {
+  id: string
+  status?: SaleStatus
+  contract_number?: string | null
+  salon_id?: number
+  salon_name: string
+  partner_name: string
+  seller_name?: string | null
+  customer_name?: string | null
+  vin?: string | null
+  make?: string | null
+  model?: string | null
+  tariff_code?: string | null
+  price_kopecks?: number | null
+  flags: Flag[]
+  vehicle_category?: string
+  term_months?: number | null
+  discount_pct?: number
+  submitted_at?: string | null
+  waiting_hours?: number
+  created_at?: string
+  /** Some backends answer the whole sale; the queue reads what it needs from either shape. */
+  vehicle?: Partial<Vehicle> | null
+  customer?: Partial<Customer> | null
+  quote?: Quote | null
+}
+
+// ── tariffs and templates ───────────────────────────────────────────────────
+
+export interface TariffOption {
+  code: string
+  name: string
+  name_en?: string
+  price_kopecks: number
+}
+
+/** Price rules of a tariff version (warranty.PriceRules); options and the discount cap live here. */
+export interface PriceRules {
+  base_prices_kopecks?: Record<string, number>
+  age_bands?: unknown[]
+  mileage_bands?: unknown[]
+  power_bands?: unknown[]
+  category_coefficients?: Record<string, number>
+  options: TariffOption[]
+  max_discount_bp: number
+  [key: string]: unknown
+}
+
+/**
+ * One version of a tariff: GET /tariffs answers each tariff's current version, GET
+ * /tariffs/{code}/versions every version, newest first.
+ */
+export interface Tariff {
+  code: string
+  name: string
+  coverage: string[]
+  terms: number[]
+  options: TariffOption[]
+  max_discount_bp: number
+  version?: number
+  version_id?: number
+  published?: boolean
+  published_at: string | null
+  valid_from?: string | null
+  price_rules?: PriceRules
+  eligibility?: Record<string, unknown>
+  /** The version sales are rated with now; null while none is published. */
+  current_version: number | null
+  latest_version?: number
+  current?: boolean
+  created_by_email?: string | null
+  created_at?: string
+}
+
+/** What an admin writes: every edit (PUT /tariffs/{code}) becomes a new draft version. */
+export interface TariffEdit {
+  name: string
+  coverage: string[]
+  terms: number[]
+  price_rules: PriceRules
+  eligibility: Record<string, unknown>
+  valid_from?: string | null
+}
+
+export type TariffVersion = Tariff & { version: number }
+
+/** A change between two tariff versions (GET /tariffs/{code}/versions/{v}/diff). */
+export interface TariffChange {
+  path: string
+  before: unknown
+  after: unknown
+}
+
+export interface TemplatePlaceholder {
+  /** As written in a template, e.g. "{{.Vehicle.VIN}}". */
+  path: string
+  description: string
+}
+
+/** A kind of document (contract, receipt, …) with the state of its templates. */
+export interface DocumentTemplate {
+  kind: string
+  name: string
+  current_version: number | null
+  published_at: string | null
+  latest_version: number
+  placeholders: TemplatePlaceholder[]
+}
+
+export interface TemplateVersion {
+  kind?: string
+  version: number
+  title: string
+  body: string
+  published?: boolean
+  published_at: string | null
+  current?: boolean
+  created_by_email?: string | null
+  created_at: string
+}
+
+// ── payments and documents ──────────────────────────────────────────────────
+
+export interface Payment {
+  id: number | string
+  sale_id: string
+  contract_number: string | null
+  partner_id: number
+  partner_name: string
+  salon_name?: string | null
+  method: PaymentMethod
+  status: PaymentStatus
+  amount_kopecks: number
+  attempts: PaymentAttempt[]
+  next_retry_at: string | null
+  due_at?: string | null
+  paid_at?: string | null
+  reference?: string | null
+  created_at: string
+}
+
+export interface PaymentFilter extends PageParams {
+  status?: PaymentStatus | ''
+  method?: PaymentMethod | ''
+  partner_id?: number | ''
+  from?: string
+  to?: string
+  overdue?: boolean
+}
+
+export interface MarkPaidInput {
+  paid_at: string
+  reference: string
+}
+
+export interface DocumentItem {
+  id: number | string
+  kind: string
+  sale_id: string | null
+  contract_number: string | null
+  partner_id: number
+  partner_name: string
+  month: string
+  filename: string
+  mime: string
+  size: number
+  created_at: string
+  download_url: string
+}
+
+export interface DocumentFilter extends PageParams {
+  partner_id?: number | ''
+  month?: string
+  kind?: string
+}
+
+// ── statistics (contract not settled yet: read leniently) ───────────────────
+
+export interface StatsRow {
+  [key: string]: unknown
+}
+
+export interface StatsResponse {
+  items?: StatsRow[]
+  rows?: StatsRow[]
+  [key: string]: unknown
+}
