@@ -201,7 +201,7 @@ func TestDealerSellsAWarrantyAndDownloadsTheContract(t *testing.T) {
 		actions = append(actions, h.Action)
 	}
 	want := []string{"created", "vehicle_saved", "customer_saved", "tariff_saved", "submitted", "contract_issued"}
-	if !slices.Equal(actions, want) || history.Items[0].Actor != "Дмитрий Продавцов" {
+	if !slices.Equal(actions, want) || history.Items[0].Actor != "Продавцов Дмитрий Игоревич" {
 		t.Errorf("history %v (first by %q), want %v", actions, history.Items[0].Actor, want)
 	}
 

@@ -26,12 +26,12 @@ type Login struct {
 
 // DemoLogins are the accounts `karso seed` creates.
 var DemoLogins = []Login{
-	{"admin@karso.test", "admin", "Анна Администраторова", "администратор"},
-	{"manager@karso.test", "manager", "Михаил Кураторов", "менеджер салонов «Автомир»"},
-	{"manager2@karso.test", "manager", "Мария Кураторова", "менеджер остальных салонов"},
-	{"dealer@karso.test", "dealer", "Дмитрий Продавцов", "дилер «Автомир», два салона в Москве"},
-	{"dealer2@karso.test", "dealer", "Денис Северов", "дилер «Северный Авто», салон в Санкт-Петербурге"},
-	{"finance@karso.test", "finance", "Фаина Бухгалтерова", "финансы"},
+	{"admin@karso.test", "admin", "Администраторова Анна Сергеевна", "администратор"},
+	{"manager@karso.test", "manager", "Кураторов Михаил Андреевич", "менеджер салонов «Автомир»"},
+	{"manager2@karso.test", "manager", "Кураторова Мария Олеговна", "менеджер остальных салонов"},
+	{"dealer@karso.test", "dealer", "Продавцов Дмитрий Игоревич", "дилер «Автомир», два салона в Москве"},
+	{"dealer2@karso.test", "dealer", "Северов Денис Павлович", "дилер «Северный Авто», салон в Санкт-Петербурге"},
+	{"finance@karso.test", "finance", "Бухгалтерова Фаина Ильинична", "финансы"},
 }
 
 type demoPartner struct {
