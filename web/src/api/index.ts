@@ -174,6 +174,8 @@ export const templatesApi = {
 
 export const paymentsApi = {
   list: (f: PaymentFilter) => http.get<ListResponse<Payment>>('/payments', f),
+  overdue: (f: { partner_id?: number | ''; page?: number; per_page?: number }) =>
+    http.get<ListResponse<Payment>>('/payments/overdue', f),
   retry: (id: number | string) => http.post<Payment | undefined>(`/payments/${enc(String(id))}/retry`),
   markPaid: (id: number | string, input: MarkPaidInput) =>
     http.post<Payment | undefined>(`/payments/${enc(String(id))}/mark-paid`, input),
