@@ -1,17 +1,22 @@
 // Package activities holds every side effect the sale workflows need: the projection of a
-// sale into PostgreSQL, contract numbers, the contract PDF, look-ups and notifications.
+// sale into PostgreSQL, contract numbers, the contract PDF, look-ups and notifications,
+// payments at the acquirer, ledger postings and the documents of the accounting archive.
 // Workflows name these methods through a nil *Activities; the worker registers a real one.
 package activities
 
 import (
+	"context"
 	"errors"
 	"log/slog"
 
+	"github.com/google/uuid"
 	"github.com/jackc/pgx/v5/pgconn"
 	"github.com/jackc/pgx/v5/pgxpool"
 	"go.temporal.io/sdk/temporal"
 
 	"karso.ru/prm/db/store"
+	"karso.ru/prm/documents"
+	"karso.ru/prm/payments"
 )
 
 // Error types of business failures. They are non-retryable application errors: retrying
@@ -21,6 +26,17 @@ const (
 	ErrTypeSaleNotFound = "SaleNotFound"
 	// ErrTypeContractData: the sale lacks what a contract must name (number, tariff, salon).
 	ErrTypeContractData = "ContractDataMissing"
+	// ErrTypePartnerNotFound: the partner of the sale is gone.
+	ErrTypePartnerNotFound = "PartnerNotFound"
+	// ErrTypePaymentRejected: the acquirer can never accept the request as sent (a bug or a
+	// state mismatch, see payments.ErrInvalidRequest).
+	ErrTypePaymentRejected = "PaymentRejected"
+	// ErrTypePaymentCaptured: a payment to void has already been paid; it must be refunded.
+	ErrTypePaymentCaptured = "PaymentCaptured"
+	// ErrTypePaymentStatusFinal: the payment already ended and cannot take the status.
+	ErrTypePaymentStatusFinal = "PaymentStatusFinal"
+	// ErrTypeLedgerInvalid: a posting was refused (unbalanced, empty): a bug to fix.
+	ErrTypeLedgerInvalid = "LedgerInvalid"
 )
 
 // Activities carries the dependencies of every activity; its exported methods are the
@@ -31,6 +47,9 @@ type Activities struct {
 	log       *slog.Logger
 	publicURL string
 	contracts ContractIssuer
+	payments  payments.Provider
+	archive   DocumentArchive
+	vatBP     int64
 }
 
 // Deps are what the activities need from the process.
@@ -41,11 +60,29 @@ type Deps struct {
 	PublicURL string
 	// Contracts renders and stores contract PDFs.
 	Contracts ContractIssuer
+	// Payments is the acquirer card payments go through (payments.NewProvider).
+	Payments payments.Provider
+	// Documents issues and voids the invoices, receipts, addenda and cancellation acts.
+	Documents DocumentArchive
+	// VATBP is the VAT rate posted to the ledger, in basis points (0: no VAT).
+	VATBP int64
+}
+
+// DocumentArchive issues documents into the accounting archive and voids them;
+// *documents.Service is the one the worker uses.
+type DocumentArchive interface {
+	Issue(ctx context.Context, kind string, partnerID int64, saleID *uuid.UUID, fileName string, data any) (documents.Ref, error)
+	Void(ctx context.Context, docID uuid.UUID) error
 }
 
 // New builds the activities.
 func New(d Deps) *Activities {
-	return &Activities{pool: d.Pool, q: store.New(d.Pool), log: d.Log, publicURL: d.PublicURL, contracts: d.Contracts}
+	log := d.Log
+	if log == nil {
+		log = slog.New(slog.DiscardHandler)
+	}
+	return &Activities{pool: d.Pool, q: store.New(d.Pool), log: log, publicURL: d.PublicURL, contracts: d.Contracts,
+		payments: d.Payments, archive: d.Documents, vatBP: d.VATBP}
 }
 
 // businessError is a failure no retry can fix, named by its type for the workflow.

@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"net"
 	"net/http"
 	"net/http/cookiejar"
 	"net/http/httptest"
@@ -24,6 +25,7 @@ import (
 	"karso.ru/prm/db"
 	"karso.ru/prm/db/seed"
 	"karso.ru/prm/documents"
+	"karso.ru/prm/payments"
 	"karso.ru/prm/testenv"
 	"karso.ru/prm/web"
 	"karso.ru/prm/worker"
@@ -73,6 +75,13 @@ func run(m *testing.M) int {
 		return 1
 	}
 	testCfg.TemporalAddress = dev.FrontendHostPort()
+	// the API listens here; payment links in the sales point at it
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		fmt.Fprintln(os.Stderr, err)
+		return 1
+	}
+	testCfg.PublicURL = "http://" + ln.Addr().String()
 	if err := db.Migrate(ctx, url, log); err != nil {
 		fmt.Fprintln(os.Stderr, err)
 		return 1
@@ -94,7 +103,8 @@ func run(m *testing.M) int {
 	defer bucket.Close()
 	docs := documents.New(pool, bucket, testCfg.CompanyTZ)
 	// the sales run on a real worker polling the dev server
-	w, err := worker.New(temporal, worker.Deps{Config: testCfg, Log: log, Pool: pool, Documents: docs})
+	w, err := worker.New(temporal, worker.Deps{Config: testCfg, Log: log, Pool: pool, Documents: docs,
+		Payments: payments.NewSandbox(pool)})
 	if err != nil {
 		fmt.Fprintln(os.Stderr, "worker:", err)
 		return 1
@@ -107,7 +117,8 @@ func run(m *testing.M) int {
 	reg := prometheus.NewRegistry()
 	srv := api.New(api.Deps{Config: testCfg, Log: log, Pool: pool, Temporal: temporal, Registry: reg, Gatherer: reg,
 		Web: web.Assets(), Documents: docs})
-	hs := httptest.NewServer(srv.Handler())
+	hs := &httptest.Server{Listener: ln, Config: &http.Server{Handler: srv.Handler()}}
+	hs.Start()
 	defer hs.Close()
 	baseURL = hs.URL
 	return m.Run()

@@ -21,6 +21,7 @@ import (
 
 	"karso.ru/prm/db/store"
 	"karso.ru/prm/documents"
+	"karso.ru/prm/payments"
 	"karso.ru/prm/warranty"
 	"karso.ru/prm/workflows"
 )
@@ -41,6 +42,13 @@ var saleMessages = map[string][2]string{
 	"step_tariff":        {"Заполните шаг «Тариф»", "Fill in the tariff step"},
 	"tariff_not_found":   {"Такого тарифа нет", "There is no such tariff"},
 	"system":             {"Система", "System"},
+
+	"upsell_window_closed":    {"Окно допродаж закрыто: оно закрылось %s", "The upsell window is closed: it closed on %s"},
+	"change_awaiting_payment": {"Предыдущее изменение ждёт оплаты: дождитесь её или окончания окна допродаж", "An earlier change is waiting for its payment: wait for it or for the upsell window to close"},
+	"nothing_to_add":          {"Выберите опции, которых ещё нет в договоре", "Choose options the contract does not have yet"},
+	"nothing_to_change":       {"Выберите другой тариф или срок", "Choose another tariff or term"},
+	"credit_limit_exceeded":   {"Превышен кредитный лимит партнёра: неоплаченные счета %s и эта продажа %s больше лимита %s", "The partner's credit limit is exceeded: unpaid invoices of %s plus this sale of %s are more than the limit of %s"},
+	"sale_payment_not_open":   {"Платёж не ждёт оплаты", "The payment is not waiting for money"},
 }
 
 func saleMessage(lang, code string, args ...any) string {
@@ -71,6 +79,9 @@ func (s *Server) mountSales(r *gin.RouterGroup) {
 	r.POST("/sales/:id/approve", allow("manager", "admin"), s.approveSale)
 	r.POST("/sales/:id/request-changes", allow("manager", "admin"), s.requestChanges)
 	r.POST("/sales/:id/reject", allow("manager", "admin"), s.rejectSale)
+	r.POST("/sales/:id/upsell", allow("dealer"), s.upsellSale)
+	r.POST("/sales/:id/change-tariff", allow("dealer"), s.changeSaleTariff)
+	r.POST("/sales/:id/cancel", allow("dealer", "manager", "admin"), s.cancelSale)
 }
 
 // --- the sale as the cabinets see it ---------------------------------------------------------
@@ -78,30 +89,40 @@ func (s *Server) mountSales(r *gin.RouterGroup) {
 // Sale is a sale as the API answers it: the workflow's live state, the names the cabinets
 // print, and what the caller may do next.
 type Sale struct {
-	ID                   string              `json:"id"`
-	Status               warranty.SaleStatus `json:"status"`
-	ContractNumber       *string             `json:"contract_number"`
-	SalonID              int64               `json:"salon_id"`
-	SalonName            string              `json:"salon_name"`
-	PartnerID            int64               `json:"partner_id"`
-	PartnerName          string              `json:"partner_name"`
-	SellerID             int64               `json:"seller_id"`
-	SellerName           string              `json:"seller_name"`
-	Vehicle              *warranty.Vehicle   `json:"vehicle"`
-	Customer             *warranty.Customer  `json:"customer"`
-	Tariff               *SaleTariff         `json:"tariff"`
-	Quote                *warranty.Quote     `json:"quote"`
-	Flags                []SaleFlag          `json:"flags"`
-	Comments             []workflows.Comment `json:"comments"`
-	AllowedActions       []string            `json:"allowed_actions"`
-	Payment              any                 `json:"payment"`
-	UpsellWindowClosesAt *time.Time          `json:"upsell_window_closes_at"`
-	ContractPending      bool                `json:"contract_pending"`
-	ContractError        string              `json:"contract_error,omitempty"`
-	SubmittedAt          *time.Time          `json:"submitted_at"`
-	ApprovedAt           *time.Time          `json:"approved_at"`
-	CreatedAt            time.Time           `json:"created_at"`
-	UpdatedAt            time.Time           `json:"updated_at"`
+	ID             string              `json:"id"`
+	Status         warranty.SaleStatus `json:"status"`
+	ContractNumber *string             `json:"contract_number"`
+	SalonID        int64               `json:"salon_id"`
+	SalonName      string              `json:"salon_name"`
+	PartnerID      int64               `json:"partner_id"`
+	PartnerName    string              `json:"partner_name"`
+	SellerID       int64               `json:"seller_id"`
+	SellerName     string              `json:"seller_name"`
+	Vehicle        *warranty.Vehicle   `json:"vehicle"`
+	Customer       *warranty.Customer  `json:"customer"`
+	Tariff         *SaleTariff         `json:"tariff"`
+	Quote          *warranty.Quote     `json:"quote"`
+	Flags          []SaleFlag          `json:"flags"`
+	Comments       []workflows.Comment `json:"comments"`
+	AllowedActions []string            `json:"allowed_actions"`
+	// Payment is the payment in progress (an upsell's while one waits), else the sale's own:
+	// {id, method, status, url, amount_kopecks, attempts: [{n, at, result, decline_code}],
+	// next_retry_at, …}; null before the contract.
+	Payment              *workflows.PaymentState  `json:"payment"`
+	Payments             []workflows.PaymentState `json:"payments"`
+	Changes              []workflows.SaleChange   `json:"changes"`
+	UpsellKopecks        warranty.Kopecks         `json:"upsell_kopecks"`
+	ActivatedAt          *time.Time               `json:"activated_at"`
+	UpsellWindowClosesAt *time.Time               `json:"upsell_window_closes_at"`
+	ClosedAt             *time.Time               `json:"closed_at"`
+	CancelledAt          *time.Time               `json:"cancelled_at"`
+	CancelReason         string                   `json:"cancel_reason,omitempty"`
+	ContractPending      bool                     `json:"contract_pending"`
+	ContractError        string                   `json:"contract_error,omitempty"`
+	SubmittedAt          *time.Time               `json:"submitted_at"`
+	ApprovedAt           *time.Time               `json:"approved_at"`
+	CreatedAt            time.Time                `json:"created_at"`
+	UpdatedAt            time.Time                `json:"updated_at"`
 }
 
 // SaleTariff is the dealer's tariff choice; the discount travels as a percentage.
@@ -129,7 +150,16 @@ func (s *Server) saleJSON(c *gin.Context, ref saleRef, st workflows.SaleState) S
 		Customer: st.Customer, Quote: st.Quote, Flags: localizedFlags(st.Flags, l), Comments: st.Comments,
 		AllowedActions: allowedActions(caller(c), st), ContractPending: st.ContractPending,
 		ContractError: st.ContractError, SubmittedAt: st.SubmittedAt, ApprovedAt: st.ApprovedAt,
-		CreatedAt: st.CreatedAt, UpdatedAt: st.UpdatedAt}
+		CreatedAt: st.CreatedAt, UpdatedAt: st.UpdatedAt, Payment: st.Payment, Payments: st.Payments,
+		Changes: st.Changes, UpsellKopecks: st.UpsellKopecks, ActivatedAt: st.ActivatedAt,
+		UpsellWindowClosesAt: st.UpsellWindowClosesAt, ClosedAt: st.ClosedAt, CancelledAt: st.CancelledAt,
+		CancelReason: st.CancelReason}
+	if out.Payments == nil {
+		out.Payments = []workflows.PaymentState{}
+	}
+	if out.Changes == nil {
+		out.Changes = []workflows.SaleChange{}
+	}
 	if st.ContractNumber != "" {
 		out.ContractNumber = &st.ContractNumber
 	}
@@ -154,7 +184,9 @@ func localizedFlags(flags []warranty.Flag, l string) []SaleFlag {
 
 // allowedActions is what the caller may do with the sale now: a dealer fills and submits
 // a draft, a manager (of the salon: the sale is visible to them) or an admin decides on a
-// waiting one; anyone who sees the sale may download its contract.
+// waiting one; a dealer upsells an active sale while its window is open; a dealer cancels
+// before payment, a manager or an admin before the sale closes; anyone who sees the sale may
+// download its contract.
 func allowedActions(cl Caller, st workflows.SaleState) []string {
 	actions := []string{}
 	if !st.Busy {
@@ -163,6 +195,11 @@ func allowedActions(cl Caller, st workflows.SaleState) []string {
 			actions = append(actions, "edit", "submit")
 		case st.Status == warranty.StatusPendingApproval && (cl.Role == "manager" || cl.Role == "admin"):
 			actions = append(actions, "approve", "request_changes", "reject")
+		case st.Status == warranty.StatusActive && cl.Role == "dealer" && windowOpen(st) && !changeAwaitingPayment(st):
+			actions = append(actions, "upsell", "change_tariff")
+		}
+		if mayCancel(cl.Role, st.Status) {
+			actions = append(actions, "cancel")
 		}
 	}
 	if st.ContractDocumentID != "" {
@@ -252,7 +289,7 @@ func (s *Server) openSale(c *gin.Context) {
 	}
 	saleID := uuid.Must(uuid.NewV7()).String()
 	in := workflows.SaleInput{SaleID: saleID, SalonID: salon.ID, PartnerID: salon.PartnerID, City: salon.City,
-		Seller: actor(c), TimeZone: s.cfg.CompanyTZ.String(), Risk: s.cfg.Risk}
+		Seller: actor(c), TimeZone: s.cfg.CompanyTZ.String(), Risk: s.cfg.Risk, DunningSchedule: s.cfg.DunningSchedule}
 	ctx, cancel := context.WithTimeout(c.Request.Context(), updateWait)
 	defer cancel()
 	start := s.temporal.NewWithStartWorkflowOperation(client.StartWorkflowOptions{ID: workflows.WorkflowID(saleID),
@@ -340,6 +377,22 @@ func (s *Server) answerBusinessError(c *gin.Context, app *temporal.ApplicationEr
 		fail(c, http.StatusForbidden, "forbidden")
 	case workflows.ErrTypeUnavailable:
 		failSale(c, http.StatusServiceUnavailable, "sale_unavailable")
+	case workflows.ErrTypeUpsellWindowClosed:
+		var closedAt time.Time
+		_ = app.Details(&closedAt)
+		s.failWindowClosed(c, closedAt)
+	case workflows.ErrTypeChangeAwaitingPayment:
+		failSale(c, http.StatusConflict, "change_awaiting_payment")
+	case workflows.ErrTypeNothingToChange:
+		var field string
+		_ = app.Details(&field)
+		code := "nothing_to_change"
+		if field == "options" {
+			code = "nothing_to_add"
+		}
+		failFields(c, map[string]string{field: saleMessage(l, code)})
+	case workflows.ErrTypePaymentNotOpen:
+		failSale(c, http.StatusConflict, "sale_payment_not_open")
 	default:
 		s.failInternal(c, app)
 	}
@@ -470,6 +523,9 @@ func (s *Server) currentTariff(c *gin.Context, code string) (workflows.TariffSna
 func (s *Server) submitSale(c *gin.Context) {
 	ref, ok := s.visibleSale(c)
 	if !ok {
+		return
+	}
+	if !s.withinCreditLimit(c, ref) {
 		return
 	}
 	s.changeSale(c, ref, workflows.UpdateSubmit, actor(c))
@@ -641,4 +697,213 @@ func (s *Server) saleContract(c *gin.Context) {
 	if _, err := io.Copy(c.Writer, rd); err != nil {
 		s.log.WarnContext(ctx, "stream contract", "err", err, "sale", ref.ID)
 	}
+}
+
+// --- the upsell window and cancellation -----------------------------------------------------
+
+// windowOpen says whether an active sale's upsell window is still open by the API's clock
+// (the workflow has the last word).
+func windowOpen(st workflows.SaleState) bool {
+	return st.UpsellWindowClosesAt != nil && time.Now().Before(*st.UpsellWindowClosesAt)
+}
+
+func changeAwaitingPayment(st workflows.SaleState) bool {
+	for _, ch := range st.Changes {
+		if ch.Status == workflows.ChangeAwaitingPayment {
+			return true
+		}
+	}
+	return false
+}
+
+// mayCancel: a dealer cancels before the sale is paid, a manager of the salon or an admin any
+// time before it is closed.
+func mayCancel(role string, st warranty.SaleStatus) bool {
+	switch role {
+	case "dealer":
+		return st == warranty.StatusDraft || st == warranty.StatusPendingApproval || st == warranty.StatusAwaitingPayment
+	case "manager", "admin":
+		return !st.IsFinal()
+	}
+	return false
+}
+
+type upsellRequest struct {
+	Options []string `json:"options" validate:"required,min=1,max=20,dive,max=32"`
+}
+
+// upsellSale adds options to an active sale inside its upsell window, re-rated with the
+// tariff version in force; a higher price is charged as a new payment by the same method.
+func (s *Server) upsellSale(c *gin.Context) {
+	ref, ok := s.visibleSale(c)
+	if !ok || s.refuseClosedWindow(c, ref) {
+		return
+	}
+	var req upsellRequest
+	if !bindJSON(c, &req) {
+		return
+	}
+	st, err := s.liveState(c.Request.Context(), ref.ID.String())
+	if err != nil {
+		s.answerUpdateError(c, ref, err)
+		return
+	}
+	if st.Tariff == nil {
+		failSale(c, http.StatusConflict, "wrong_status", statusLabel(lang(c), st.Status))
+		return
+	}
+	snapshot, ok := s.tariffSnapshot(c, ref, st.Tariff.TariffCode)
+	if !ok {
+		return
+	}
+	s.changeSale(c, ref, workflows.UpdateUpsell, workflows.UpsellRequest{Options: req.Options, Snapshot: snapshot,
+		Actor: actor(c)})
+}
+
+type changeTariffRequest struct {
+	TariffCode string `json:"tariff_code" validate:"required,max=32"`
+	TermMonths int    `json:"term_months" validate:"required,gte=1,lte=120"`
+}
+
+// changeSaleTariff moves an active sale to another tariff or term inside its upsell window;
+// a lower price is refunded, a higher one charged.
+func (s *Server) changeSaleTariff(c *gin.Context) {
+	ref, ok := s.visibleSale(c)
+	if !ok || s.refuseClosedWindow(c, ref) {
+		return
+	}
+	var req changeTariffRequest
+	if !bindJSON(c, &req) {
+		return
+	}
+	snapshot, ok := s.tariffSnapshot(c, ref, req.TariffCode)
+	if !ok {
+		return
+	}
+	s.changeSale(c, ref, workflows.UpdateChangeTariff, workflows.TariffChangeRequest{TariffCode: snapshot.Tariff.Code,
+		TermMonths: req.TermMonths, Snapshot: snapshot, Actor: actor(c)})
+}
+
+// tariffSnapshot is the tariff's version in force with the partner's commission rate, for
+// the workflow to re-rate with.
+func (s *Server) tariffSnapshot(c *gin.Context, ref saleRef, code string) (workflows.TariffSnapshot, bool) {
+	snapshot, ok := s.currentTariff(c, code)
+	if !ok {
+		return snapshot, false
+	}
+	commission, err := s.q.PartnerCommission(c.Request.Context(), ref.PartnerID)
+	if err != nil {
+		s.failInternal(c, err)
+		return snapshot, false
+	}
+	snapshot.CommissionBP = int64(commission)
+	return snapshot, true
+}
+
+// refuseClosedWindow answers 409 for a closed sale, saying when its window closed; the
+// workflow of a closed sale has ended and cannot say it itself.
+func (s *Server) refuseClosedWindow(c *gin.Context, ref saleRef) bool {
+	if warranty.SaleStatus(ref.Status) != warranty.StatusClosed {
+		return false
+	}
+	w, err := s.q.SaleWindow(c.Request.Context(), ref.ID)
+	if err != nil {
+		s.failInternal(c, err)
+		return true
+	}
+	var closedAt time.Time
+	if w.ClosedAt != nil {
+		closedAt = *w.ClosedAt
+	} else if w.ActivatedAt != nil {
+		closedAt = warranty.UpsellWindowCloses(*w.ActivatedAt, s.cfg.CompanyTZ)
+	}
+	s.failWindowClosed(c, closedAt)
+	return true
+}
+
+func (s *Server) failWindowClosed(c *gin.Context, closedAt time.Time) {
+	failSale(c, http.StatusConflict, "upsell_window_closed", formatMoment(closedAt.In(s.cfg.CompanyTZ), lang(c)))
+}
+
+// formatMoment writes a moment as the caller reads it, in the zone it carries:
+// "01.04.2026 в 00:00 (MSK)" or "1 Apr 2026 at 00:00 (MSK)".
+func formatMoment(t time.Time, l string) string {
+	if l == "en" {
+		return t.Format("2 Jan 2006 at 15:04 (MST)")
+	}
+	return t.Format("02.01.2006 в 15:04 (MST)")
+}
+
+type cancelRequest struct {
+	Reason string `json:"reason" validate:"required,max=2000"`
+}
+
+// cancelSale cancels a sale with its compensations (void the payment, refund, void the
+// contract, reverse the ledger, archive the act) and answers the cancelled sale.
+func (s *Server) cancelSale(c *gin.Context) {
+	ref, ok := s.visibleSale(c)
+	if !ok {
+		return
+	}
+	var req cancelRequest
+	if !bindJSON(c, &req) {
+		return
+	}
+	s.changeSale(c, ref, workflows.UpdateCancel, workflows.CancelRequest{Reason: req.Reason, Actor: actor(c)})
+}
+
+// withinCreditLimit refuses (409) the submit of a sale of a partner paying by invoice when
+// its unpaid invoices plus this price exceed its credit limit. Two submits racing may both
+// pass; the limit is a business guard, not an accounting invariant.
+func (s *Server) withinCreditLimit(c *gin.Context, ref saleRef) bool {
+	ctx := c.Request.Context()
+	terms, err := s.q.PartnerPaymentTerms(ctx, ref.PartnerID)
+	if err != nil {
+		s.failInternal(c, err)
+		return false
+	}
+	if terms.PaymentMethod != payments.MethodInvoice {
+		return true
+	}
+	st, err := s.liveState(ctx, ref.ID.String())
+	if err != nil {
+		s.answerUpdateError(c, ref, err)
+		return false
+	}
+	if st.Quote == nil {
+		return true // the workflow names the missing steps
+	}
+	unpaid, err := payments.NewStore(s.pool).UnpaidInvoicesTotal(ctx, ref.PartnerID)
+	if err != nil {
+		s.failInternal(c, err)
+		return false
+	}
+	limit := warranty.Kopecks(terms.CreditLimitKopecks)
+	if unpaid+st.Quote.PriceKopecks <= limit {
+		return true
+	}
+	l := lang(c)
+	failSale(c, http.StatusConflict, "credit_limit_exceeded", formatAmount(unpaid, l),
+		formatAmount(st.Quote.PriceKopecks, l), formatAmount(limit, l))
+	return false
+}
+
+// signalPaymentOutcome tells the sale's workflow how a payment attempt ended (the pay page's
+// and the webhook's PaymentOutcomeFunc).
+func (s *Server) signalPaymentOutcome(ctx context.Context, paymentID uuid.UUID, o payments.Outcome) error {
+	saleID := o.SaleID
+	if saleID == uuid.Nil {
+		p, err := payments.NewStore(s.pool).Payment(ctx, paymentID)
+		if err != nil {
+			return fmt.Errorf("find the payment's sale: %w", err)
+		}
+		saleID = p.SaleID
+	}
+	if o.PaymentID == uuid.Nil {
+		o.PaymentID = paymentID
+	}
+	if err := s.temporal.SignalWorkflow(ctx, workflows.WorkflowID(saleID.String()), "", workflows.SignalPaymentOutcome, o); err != nil {
+		return fmt.Errorf("signal payment outcome: %w", err)
+	}
+	return nil
 }

@@ -200,7 +200,11 @@ func TestDealerSellsAWarrantyAndDownloadsTheContract(t *testing.T) {
 	for _, h := range history.Items {
 		actions = append(actions, h.Action)
 	}
+	// then the payment is requested, maybe before this read (sale_payments_test.go)
 	want := []string{"created", "vehicle_saved", "customer_saved", "tariff_saved", "submitted", "contract_issued"}
+	if len(actions) == len(want)+1 && actions[len(want)] == "payment_requested" {
+		actions = actions[:len(want)]
+	}
 	if !slices.Equal(actions, want) || history.Items[0].Actor != "Продавцов Дмитрий Игоревич" {
 		t.Errorf("history %v (first by %q), want %v", actions, history.Items[0].Actor, want)
 	}
@@ -249,7 +253,7 @@ func TestFlaggedSaleWaitsForItsManager(t *testing.T) {
 	}
 
 	submitted := dealer.sale("POST", base+"/submit", nil, http.StatusOK)
-	if submitted.Status != "pending_approval" || submitted.number() != "" || len(submitted.AllowedActions) != 0 {
+	if submitted.Status != "pending_approval" || submitted.number() != "" || !slices.Equal(submitted.AllowedActions, []string{"cancel"}) {
 		t.Fatalf("flagged submit: %+v", submitted)
 	}
 	expectStatus(t, dealer.do("POST", base+"/approve", map[string]string{}), http.StatusForbidden)
@@ -290,7 +294,7 @@ func TestFlaggedSaleWaitsForItsManager(t *testing.T) {
 		t.Fatalf("manager's approvals %+v", approvals)
 	}
 	waiting := manager.sale("GET", base, nil, http.StatusOK)
-	if !slices.Equal(waiting.AllowedActions, []string{"approve", "request_changes", "reject"}) {
+	if !slices.Equal(waiting.AllowedActions, []string{"approve", "request_changes", "reject", "cancel"}) {
 		t.Errorf("manager may %v", waiting.AllowedActions)
 	}
 	r := manager.do("POST", base+"/reject", map[string]string{"comment": ""})

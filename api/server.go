@@ -98,9 +98,14 @@ func (s *Server) Handler() http.Handler {
 	authed.GET("/salons", s.listSalons)
 	authed.GET("/salons/:id", s.getSalon)
 	authed.GET("/managers/:id/salons", allow("admin", "manager"), s.listManagerSalons)
+	s.mountReports(authed) // statistics, report templates, reports (api/stats.go, api/reports.go)
 
 	s.mountSales(authed)
 	s.mountCatalog(authed)
+	// the payment page (public: its token is the capability) and the Stripe webhook
+	// (authenticated by its signature); each outcome is signalled to the sale's workflow
+	s.mountPayments(r, v1, s.signalPaymentOutcome)
+	s.mountFinance(authed) // payments for finance, the accounting archive (api/finance.go, api/documents.go)
 
 	r.NoMethod(func(c *gin.Context) { fail(c, http.StatusMethodNotAllowed, "method_not_allowed") })
 	r.NoRoute(s.noRoute)

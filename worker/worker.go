@@ -12,6 +12,7 @@ import (
 	"karso.ru/prm/activities"
 	"karso.ru/prm/config"
 	"karso.ru/prm/documents"
+	"karso.ru/prm/payments"
 	"karso.ru/prm/workflows"
 )
 
@@ -22,6 +23,9 @@ type Deps struct {
 	Pool   *pgxpool.Pool
 	// Documents renders, stores and records the PDFs the sales issue.
 	Documents *documents.Service
+	// Payments is the acquirer card payments go through; nil picks it from the
+	// configuration (payments.NewProvider: Stripe with STRIPE_SECRET_KEY, else the sandbox).
+	Payments payments.Provider
 }
 
 // New builds a worker on the configured task queue with every workflow and activity
@@ -40,7 +44,11 @@ func New(c client.Client, d Deps) (sdkworker.Worker, error) {
 // register lists what this worker runs; every workflow and activity is named here.
 func register(w sdkworker.Registry, d Deps) error {
 	w.RegisterWorkflow(workflows.Sale)
+	provider := d.Payments
+	if provider == nil {
+		provider = payments.NewProvider(d.Config, d.Pool)
+	}
 	w.RegisterActivity(activities.New(activities.Deps{Pool: d.Pool, Log: d.Log, PublicURL: d.Config.PublicURL,
-		Contracts: d.Documents}))
+		Contracts: d.Documents, Documents: d.Documents, Payments: provider, VATBP: d.Config.VATBP}))
 	return nil
 }

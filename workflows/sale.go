@@ -13,6 +13,7 @@ import (
 	"go.temporal.io/sdk/workflow"
 
 	"karso.ru/prm/activities"
+	"karso.ru/prm/payments"
 	"karso.ru/prm/warranty"
 )
 
@@ -20,8 +21,10 @@ import (
 var acts *activities.Activities
 
 // Sale is the workflow of one warranty sale: the wizard (draft), the risk check, a
-// manager's approval when flagged, the contract, and then payment (the next stage hooks in
-// at awaitPayment). It ends when the sale reaches a final status.
+// manager's approval when flagged, the contract, payment capture with dunning or an invoice
+// (payment.go), activation and the upsell window (activation.go, upsell.go), and
+// cancellation with its compensations (cancel.go). It ends when the sale reaches a final
+// status: rejected, expired, closed or cancelled.
 func Sale(ctx workflow.Context, in SaleInput) error {
 	s, err := newSale(ctx, in)
 	if err != nil {
@@ -32,8 +35,8 @@ func Sale(ctx workflow.Context, in SaleInput) error {
 	}
 	for !s.Status.IsFinal() {
 		if err := ctx.Err(); err != nil {
-			// cancelled from outside Temporal's API (an operator); the business cancel is an
-			// update of the next stage
+			// cancelled from outside Temporal's API (an operator); the business cancel is
+			// the cancel update
 			return err
 		}
 		switch {
@@ -43,14 +46,15 @@ func Sale(ctx workflow.Context, in SaleInput) error {
 			s.waitInDraft(ctx)
 		case s.Status == warranty.StatusPendingApproval:
 			s.waitForDecision(ctx)
-		case s.Status == warranty.StatusAwaitingPayment:
-			s.awaitPayment(ctx)
+		case s.Status == warranty.StatusAwaitingPayment, s.Status == warranty.StatusActive:
+			s.tend(ctx)
 		default:
 			// a status this version does not drive: wait for a handler to move it on
 			status := s.Status
 			_ = workflow.Await(ctx, func() bool { return s.Status != status || s.contractDue })
 		}
 	}
+	s.refuseJobs()
 	// let a decision that ended the sale answer its caller before the workflow closes
 	return workflow.Await(ctx, func() bool { return workflow.AllHandlersFinished(ctx) })
 }
@@ -70,6 +74,15 @@ type sale struct {
 	contractAttempts int
 	remindedFor      int
 	alertedFor       int
+	// payments are every payment of the sale, oldest first (payment.go).
+	payments []*payment
+	// outcomes are payment outcomes signalled and not yet applied.
+	outcomes []payments.Outcome
+	// jobs are updates' work queued for the main loop; working is set while one runs.
+	jobs    []*job
+	working bool
+	// changes are the upsells and tariff changes (upsell.go).
+	changes []*change
 }
 
 func newSale(ctx workflow.Context, in SaleInput) (*sale, error) {
@@ -101,6 +114,11 @@ func (s *sale) registerHandlers(ctx workflow.Context) error {
 		{UpdateApprove, s.approve, s.validateApprove},
 		{UpdateRequestChanges, s.requestChanges, s.validateDecisionWithReason},
 		{UpdateReject, s.reject, s.validateDecisionWithReason},
+		{UpdateMarkPaid, s.markPaid, s.validateMarkPaid},
+		{UpdateRetryPayment, s.retryPayment, s.validateRetryPayment},
+		{UpdateUpsell, s.upsell, s.validateUpsell},
+		{UpdateChangeTariff, s.changeTariff, s.validateChangeTariff},
+		{UpdateCancel, s.cancelSale, s.validateCancel},
 	}
 	for _, u := range updates {
 		if err := workflow.SetUpdateHandlerWithOptions(ctx, u.name, u.handler,
@@ -108,6 +126,7 @@ func (s *sale) registerHandlers(ctx workflow.Context) error {
 			return err
 		}
 	}
+	s.receiveOutcomes(ctx)
 	return nil
 }
 
@@ -118,11 +137,23 @@ func (s *sale) view() SaleState {
 	v.ContractPending = s.contractDue
 	v.Flags = slices.Clone(s.Flags)
 	v.Comments = slices.Clone(s.Comments)
+	v.Payments = make([]PaymentState, 0, len(s.payments))
+	for _, p := range s.payments {
+		v.Payments = append(v.Payments, p.view())
+	}
+	if p := s.currentPayment(); p != nil {
+		current := p.view()
+		v.Payment = &current
+	}
+	v.Changes = make([]SaleChange, 0, len(s.changes))
+	for _, c := range s.changes {
+		v.Changes = append(v.Changes, c.SaleChange)
+	}
 	return v
 }
 
 // busy is true while an action is under way; other actions wait their turn.
-func (s *sale) busy() bool { return s.processing || s.contractDue }
+func (s *sale) busy() bool { return s.processing || s.contractDue || s.working || len(s.jobs) > 0 }
 
 // exclusive marks the sale busy until the returned func runs. A handler that blocks (on the
 // projection, a look-up) must not let a second decision in meanwhile: an approve and a reject
@@ -548,13 +579,6 @@ func (s *sale) contractOptions(ctx workflow.Context) workflow.Context {
 	})
 }
 
-// awaitPayment is where the next stage takes over (payment capture with retries,
-// activation, the upsell window, cancellation). Until it exists the sale waits here in
-// awaiting_payment; a handler that moves the status on releases it.
-func (s *sale) awaitPayment(ctx workflow.Context) {
-	_ = workflow.Await(ctx, func() bool { return s.Status != warranty.StatusAwaitingPayment || s.contractDue })
-}
-
 // --- the draft's lifetime -----------------------------------------------------------------
 
 // waitInDraft expires a draft nobody touched for DraftLifetime; any step restarts the
@@ -606,7 +630,8 @@ func (s *sale) projection() activities.SaleRecord {
 		ContractNumber: s.ContractNumber, PartnerID: s.PartnerID, SalonID: s.SalonID, SellerID: s.Seller.ID,
 		City: s.in.City, Vehicle: s.Vehicle, Customer: s.Customer, TariffVersionID: s.TariffVersionID,
 		Quote: s.Quote, Flags: s.Flags, SaleMonth: warranty.SaleMonth(s.CreatedAt, s.loc),
-		CreatedAt: s.CreatedAt, UpdatedAt: s.UpdatedAt, SubmittedAt: s.SubmittedAt, ApprovedAt: s.ApprovedAt}
+		CreatedAt: s.CreatedAt, UpdatedAt: s.UpdatedAt, SubmittedAt: s.SubmittedAt, ApprovedAt: s.ApprovedAt,
+		ActivatedAt: s.ActivatedAt, ClosedAt: s.ClosedAt, CancelledAt: s.CancelledAt, UpsellKopecks: s.UpsellKopecks}
 	if t := s.Tariff; t != nil {
 		r.TariffCode, r.TermMonths, r.Options, r.DiscountBP = t.TariffCode, t.TermMonths, t.Options, t.DiscountBP
 	}
@@ -634,6 +659,13 @@ func busyError() error {
 
 func forbidden() error {
 	return temporal.NewNonRetryableApplicationError("not allowed for this role", ErrTypeForbidden, nil)
+}
+
+// isErrorType says whether err is an application error of type t (an activity's business
+// failure).
+func isErrorType(err error, t string) bool {
+	var app *temporal.ApplicationError
+	return errors.As(err, &app) && app.Type() == t
 }
 
 // errorMessage is the reason an activity gave, without Temporal's wrapping.

@@ -39,6 +39,28 @@ type harness struct {
 	issueFailures int
 	results       map[string]updateResult
 	final         *workflows.SaleState
+
+	// the payment stage (see payment_test.go)
+	terms        activities.PaymentTerms
+	cardAttempts []activities.CardAttemptRequest
+	statuses     []activities.PaymentStatusChange
+	invoices     []activities.InvoiceRequest
+	transfers    []activities.Transfer
+	voids        []activities.PaymentVoid
+	reminders    []activities.OverdueReminder
+	salePostings []activities.SalePosting
+	adjustments  []activities.AdjustmentPosting
+	refunds      []activities.RefundRequest
+	receipts     []activities.ReceiptRequest
+	addenda      []activities.AddendumRequest
+	acts         []activities.CancellationActRequest
+	voidedDocs   []string
+	reversals    int
+	// ledger holds the posting keys, as the real ledger does: a key posts once.
+	ledger map[string]bool
+	// postFailuresAfterCommit makes PostSalePaid fail that many times after it posted, as a
+	// worker dying between the commit and its report.
+	postFailuresAfterCommit int
 }
 
 type updateResult struct {
@@ -47,10 +69,14 @@ type updateResult struct {
 	err      error
 }
 
-func newHarness(t *testing.T) *harness {
+func newHarness(t *testing.T) *harness { return newHarnessAt(t, start) }
+
+// newHarnessAt starts the workflow clock at from.
+func newHarnessAt(t *testing.T, from time.Time) *harness {
 	var suite testsuite.WorkflowTestSuite
-	h := &harness{t: t, env: suite.NewTestWorkflowEnvironment(), results: map[string]updateResult{}}
-	h.env.SetStartTime(start)
+	h := &harness{t: t, env: suite.NewTestWorkflowEnvironment(), results: map[string]updateResult{},
+		terms: activities.PaymentTerms{Method: "card"}, ledger: map[string]bool{}}
+	h.env.SetStartTime(from)
 	h.env.RegisterWorkflow(workflows.Sale)
 	h.env.RegisterActivity(&activities.Activities{})
 	h.env.OnActivity(acts.ProjectSale, mock.Anything, mock.Anything).Return(
@@ -79,6 +105,7 @@ func newHarness(t *testing.T) *harness {
 			}
 			return activities.ContractDocument{ID: "doc-" + r.ContractNumber}, nil
 		})
+	h.mockPaymentStage()
 	return h
 }
 
@@ -225,7 +252,9 @@ func TestUnflaggedSaleGetsItsContract(t *testing.T) {
 	if len(h.notices) != 0 {
 		t.Errorf("an unflagged sale bothered managers: %+v", h.notices)
 	}
-	want := []string{"created", "vehicle_saved", "customer_saved", "tariff_saved", "submitted", "contract_issued"}
+	// then the payment stage asks for the money (payment_test.go)
+	want := []string{"created", "vehicle_saved", "customer_saved", "tariff_saved", "submitted", "contract_issued",
+		"payment_requested"}
 	if got := h.actions(); !slices.Equal(got, want) {
 		t.Errorf("history %v, want %v", got, want)
 	}
@@ -314,7 +343,8 @@ func TestFlaggedSaleIsApproved(t *testing.T) {
 	if len(a.Comments) != 1 || a.Comments[0].Text != "Проверено" || a.Comments[0].Kind != "approve" {
 		t.Errorf("comments %+v", a.Comments)
 	}
-	want := []string{"created", "vehicle_saved", "customer_saved", "tariff_saved", "submitted", "approved", "contract_issued"}
+	want := []string{"created", "vehicle_saved", "customer_saved", "tariff_saved", "submitted", "approved", "contract_issued",
+		"payment_requested"}
 	if got := h.actions(); !slices.Equal(got, want) {
 		t.Errorf("history %v, want %v", got, want)
 	}
@@ -358,7 +388,7 @@ func TestChangesRequestedThenResubmitted(t *testing.T) {
 		t.Errorf("approve after resubmit: %s", s.Status)
 	}
 	want := []string{"created", "vehicle_saved", "customer_saved", "tariff_saved", "tariff_saved", "submitted",
-		"changes_requested", "tariff_saved", "submitted", "approved", "contract_issued"}
+		"changes_requested", "tariff_saved", "submitted", "approved", "contract_issued", "payment_requested"}
 	if got := h.actions(); !slices.Equal(got, want) {
 		t.Errorf("history %v, want %v", got, want)
 	}
@@ -482,7 +512,7 @@ func TestContractFailingForLongIsRetriedByTheWorkflow(t *testing.T) {
 	if len(h.allocations) != 1 {
 		t.Errorf("numbers allocated %d times", len(h.allocations))
 	}
-	if got := h.actions(); !slices.Contains(got, "contract_failed") || got[len(got)-1] != "contract_issued" {
+	if got := h.actions(); !slices.Contains(got, "contract_failed") || got[len(got)-2] != "contract_issued" {
 		t.Errorf("history %v", got)
 	}
 }

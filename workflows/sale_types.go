@@ -106,6 +106,9 @@ type SaleInput struct {
 	TimeZone string
 	// Risk are the thresholds of the risk check.
 	Risk warranty.RiskThresholds
+	// DunningSchedule are the delays after a declined card before each retry; empty means
+	// DefaultDunningSchedule.
+	DunningSchedule []time.Duration
 }
 
 // WorkflowID is the id of a sale's workflow.
@@ -207,4 +210,19 @@ type SaleState struct {
 	SubmittedAt      *time.Time `json:"submitted_at"`
 	ApprovedAt       *time.Time `json:"approved_at"`
 	ContractIssuedAt *time.Time `json:"contract_issued_at"`
+
+	// Payment is the payment in progress — an upsell's while one waits to be paid — and
+	// otherwise the sale's own payment; nil until the contract is issued.
+	Payment *PaymentState `json:"payment"`
+	// Payments are every payment of the sale, oldest first: the sale's, upsells', refunds.
+	Payments []PaymentState `json:"payments"`
+	// Changes are the upsells and tariff changes asked for in the upsell window.
+	Changes []SaleChange `json:"changes"`
+	// UpsellKopecks is what the changes added to the price (negative after a downgrade).
+	UpsellKopecks        warranty.Kopecks `json:"upsell_kopecks"`
+	ActivatedAt          *time.Time       `json:"activated_at"`
+	UpsellWindowClosesAt *time.Time       `json:"upsell_window_closes_at"`
+	ClosedAt             *time.Time       `json:"closed_at"`
+	CancelledAt          *time.Time       `json:"cancelled_at"`
+	CancelReason         string           `json:"cancel_reason,omitempty"`
 }

@@ -31,6 +31,7 @@ import (
 	"karso.ru/prm/db"
 	"karso.ru/prm/db/seed"
 	"karso.ru/prm/documents"
+	"karso.ru/prm/payments"
 	"karso.ru/prm/web"
 	"karso.ru/prm/worker"
 )
@@ -151,7 +152,9 @@ func serve(ctx context.Context, cfg config.Config, log *slog.Logger, what string
 
 	g, ctx := errgroup.WithContext(ctx)
 	if what == "worker" || what == "all" {
-		w, err := worker.New(tc, worker.Deps{Config: cfg, Log: log, Pool: pool, Documents: docs})
+		provider := payments.NewProvider(cfg, pool)
+		log.Info("payments", "provider", provider.Name())
+		w, err := worker.New(tc, worker.Deps{Config: cfg, Log: log, Pool: pool, Documents: docs, Payments: provider})
 		if err != nil {
 			return err
 		}
