@@ -8,6 +8,7 @@ import (
 	"context"
 	"errors"
 	"log/slog"
+	"time"
 
 	"github.com/google/uuid"
 	"github.com/jackc/pgx/v5/pgconn"
@@ -68,10 +69,12 @@ type Deps struct {
 	VATBP int64
 }
 
-// DocumentArchive issues documents into the accounting archive and voids them;
-// *documents.Service is the one the worker uses.
+// DocumentArchive issues documents into the accounting archive, stores files made elsewhere
+// (the Excel copies of the monthly statements) and voids them; *documents.Service is the one
+// the worker uses.
 type DocumentArchive interface {
 	Issue(ctx context.Context, kind string, partnerID int64, saleID *uuid.UUID, fileName string, data any) (documents.Ref, error)
+	Store(ctx context.Context, kind string, partnerID int64, month time.Time, fileName, mime string, content []byte) (documents.Ref, error)
 	Void(ctx context.Context, docID uuid.UUID) error
 }
 

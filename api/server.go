@@ -106,6 +106,7 @@ func (s *Server) Handler() http.Handler {
 	// (authenticated by its signature); each outcome is signalled to the sale's workflow
 	s.mountPayments(r, v1, s.signalPaymentOutcome)
 	s.mountFinance(authed) // payments for finance, the accounting archive (api/finance.go, api/documents.go)
+	s.mountClosings(authed)
 
 	r.NoMethod(func(c *gin.Context) { fail(c, http.StatusMethodNotAllowed, "method_not_allowed") })
 	r.NoRoute(s.noRoute)

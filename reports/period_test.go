@@ -1,6 +1,9 @@
 package reports
 
 import (
+	"encoding/json"
+	"reflect"
+	"strings"
 	"testing"
 	"time"
 
@@ -99,5 +102,28 @@ func TestTemplatesFitTheirSource(t *testing.T) {
 		if errs := tpl.Validate(); len(errs) == 0 {
 			t.Errorf("%s: accepted", name)
 		}
+	}
+}
+
+func TestStatsJSONIsWhatEncodingJSONReads(t *testing.T) {
+	p, _ := NewPeriod(day("2026-03-01"), day("2026-03-31"), warranty.Moscow())
+	st := Stats{GroupBy: BySalon, Period: p, Previous: p.Previous(), Groups: []Group{
+		{Key: "1", Label: "«Салон» \"1\" \\ \x01 \u2028 \xff", Comparison: Comparison{Current: Figures{Sales: 2, NetKopecks: 300, ConversionBP: 5000}}},
+		{Key: "2024-01-01", Label: "x", PreviousKey: "2023-12-01"},
+	}, Totals: Comparison{Previous: Figures{Drafts: 7, Converted: 5, CommissionKopecks: -1}}}
+	b := st.AppendJSON(nil)
+	if !json.Valid(b) {
+		t.Fatalf("invalid JSON: %s", b)
+	}
+	var back Stats
+	if err := json.Unmarshal(b, &back); err != nil {
+		t.Fatal(err)
+	}
+	want := st
+	want.Groups[0].Label = strings.ToValidUTF8(want.Groups[0].Label, "\ufffd")
+	if back.GroupBy != want.GroupBy || back.Period.String() != want.Period.String() ||
+		back.Previous.String() != want.Previous.String() || !reflect.DeepEqual(back.Groups, want.Groups) ||
+		back.Totals != want.Totals {
+		t.Errorf("round trip:\n got  %+v\n want %+v", back, want)
 	}
 }

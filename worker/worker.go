@@ -44,6 +44,8 @@ func New(c client.Client, d Deps) (sdkworker.Worker, error) {
 // register lists what this worker runs; every workflow and activity is named here.
 func register(w sdkworker.Registry, d Deps) error {
 	w.RegisterWorkflow(workflows.Sale)
+	w.RegisterWorkflow(workflows.ClosingWorkflow)
+	w.RegisterWorkflow(workflows.PartnerClosingWorkflow)
 	provider := d.Payments
 	if provider == nil {
 		provider = payments.NewProvider(d.Config, d.Pool)

@@ -163,6 +163,15 @@ func serve(ctx context.Context, cfg config.Config, log *slog.Logger, what string
 				return fmt.Errorf("start worker: %w", err)
 			}
 			log.Info("worker polling", "task_queue", cfg.TemporalTaskQueue, "temporal", cfg.TemporalAddress)
+			// the sales keep running without the schedule, and an admin can close a month by
+			// hand, so a schedule Temporal refuses is an error to fix, not a reason to stop
+			scheduleCtx, cancel := context.WithTimeout(ctx, 30*time.Second)
+			if err := worker.EnsureClosingSchedule(scheduleCtx, tc, cfg); err != nil {
+				log.Error("the monthly closing is not scheduled", "schedule", worker.ClosingScheduleID, "err", err)
+			} else {
+				log.Info("monthly closing scheduled", "schedule", worker.ClosingScheduleID, "time_zone", cfg.CompanyTZ.String())
+			}
+			cancel()
 			<-ctx.Done()
 			w.Stop()
 			log.Info("worker stopped")
