@@ -16,6 +16,8 @@ export interface ApiErrorBody {
 export interface ListResponse<T> {
   items: T[]
   total: number
+  /** the server stopped counting at total: there are more ("10 000+") */
+  total_capped?: boolean
   page: number
   per_page: number
 }

@@ -29,6 +29,7 @@ export function usePagedList<T, F extends FilterShape>(
   const perPage = ref(opts.perPage ?? 20)
   const items = shallowRef<T[]>([]) as Ref<T[]>
   const total = ref(0)
+  const totalCapped = ref(false)
   const loading = ref(false)
   const loaded = ref(false)
   const error = ref<unknown>(null)
@@ -43,6 +44,7 @@ export function usePagedList<T, F extends FilterShape>(
       if (my !== seq) return
       items.value = res.items ?? []
       total.value = res.total ?? items.value.length
+      totalCapped.value = res.total_capped ?? false
       loaded.value = true
     } catch (e) {
       if (my !== seq) return
@@ -97,5 +99,5 @@ export function usePagedList<T, F extends FilterShape>(
 
   if (!opts.lazy) void reload()
 
-  return { filters, perPage, items, total, loading, loaded, error, reload, setPage, resetFilters, isEmpty, hasFilters }
+  return { filters, perPage, items, total, totalCapped, loading, loaded, error, reload, setPage, resetFilters, isEmpty, hasFilters }
 }

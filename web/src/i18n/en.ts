@@ -175,6 +175,7 @@ const en: typeof ru = {
     noPending: 'Nothing is waiting for approval.',
   },
   sales: {
+    moreThan: 'More than {n} found',
     title: 'Sales',
     subtitle: 'Every warranty sale available to you',
     searchPlaceholder: 'VIN, contract number, customer name or phone',
