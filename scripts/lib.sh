@@ -56,7 +56,8 @@ as_pg() {
 
 # pg_start DATADIR PORT DBNAME: creates the cluster on first use, starts it, creates the db.
 pg_start() {
-  local data=$1 port=$2 dbname=$3 bin
+  local data port=$2 dbname=$3 bin
+  data=$(realpath -m "$1") # postgres changes into its data folder, so every path must be absolute
   bin=$(pg_bindir)
   if [ ! -s "$data/PG_VERSION" ]; then
     say "creating a PostgreSQL cluster in $data"
