@@ -316,6 +316,7 @@ func TestBadInputNeverFails500(t *testing.T) {
 		{"unknown route", "GET", "/api/v1/no-such-thing", nil, 404, "route_not_found"},
 		{"wrong method", "DELETE", "/api/v1/me", nil, 405, "method_not_allowed"},
 		{"bad page", "GET", "/api/v1/users?page=0", nil, 400, "invalid_query"},
+		{"bad role filter", "GET", "/api/v1/users?role=boss", nil, 400, "invalid_query"},
 		{"bad id", "GET", "/api/v1/users/abc", nil, 404, "not_found"},
 	}
 	for _, c := range cases {

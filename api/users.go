@@ -57,6 +57,10 @@ func (s *Server) listUsers(c *gin.Context) {
 	if !ok {
 		return
 	}
+	if r := c.Query("role"); r != "" && !validRole(r) {
+		badQuery(c, map[string]string{"role": fieldMessage(lang(c), "oneof", "admin, manager, dealer, finance")})
+		return
+	}
 	rows, err := s.q.ListUsers(c.Request.Context(), store.ListUsersParams{Q: strings.TrimSpace(c.Query("q")),
 		Role: c.Query("role"), Active: active, PartnerID: partnerID, Lim: p.limit(), Off: p.offset()})
 	if err != nil {
@@ -89,6 +93,14 @@ func (s *Server) getUser(c *gin.Context) {
 		return
 	}
 	c.JSON(http.StatusOK, u)
+}
+
+func validRole(r string) bool {
+	switch r {
+	case "admin", "manager", "dealer", "finance":
+		return true
+	}
+	return false
 }
 
 // userInput is the editable part of an account. A PATCH decodes onto the current values,
