@@ -1,7 +1,7 @@
 // Every call the cabinets make to the Karso API, typed. When the backend's shapes settle,
 // fix them here (and in types.ts) and the compiler points at every screen that must follow.
 
-import { API_BASE, http } from './http'
+import { API_BASE, buildQuery, http } from './http'
 import type {
   ApprovalItem,
   AuditEntry,
@@ -29,7 +29,15 @@ import type {
   Salon,
   SalonFilter,
   SalonInput,
-  StatsResponse,
+  Stats,
+  StatsQuery,
+  ReportPage,
+  ReportQuery,
+  ReportSource,
+  ReportTemplate,
+  ReportTemplateInput,
+  Closing,
+  ClosingStarted,
   Tariff,
   TariffChange,
   TariffChoice,
@@ -185,8 +193,35 @@ export const documentsApi = {
   list: (f: DocumentFilter) => http.get<ListResponse<DocumentItem>>('/documents', f),
 }
 
+export type ExportFormat = 'xlsx' | 'pdf'
+
+/** GET /stats: the figures of the period and of the period before it, within the caller's scope. */
 export const statsApi = {
-  get: (q: { group_by: string; from?: string; to?: string }) => http.get<StatsResponse>('/stats', q),
+  get: (q: StatsQuery) => http.get<Stats>('/stats', q),
+  /** The same query as a download (a link: the session cookie authenticates it). */
+  exportUrl: (q: StatsQuery, format: ExportFormat) => `${API_BASE}/stats${buildQuery({ ...q, format })}`,
+  /** The same query as a file body, for downloads that may answer an error (PDF: 422 above 5 000 rows). */
+  exportBlob: (q: StatsQuery, format: ExportFormat) => http.get<Blob>('/stats', { ...q, format }, { blob: true }),
+}
+
+export const reportsApi = {
+  sources: () => http.get<ItemsResponse<ReportSource>>('/report-sources'),
+  templates: () => http.get<ItemsResponse<ReportTemplate>>('/report-templates'),
+  template: (id: number) => http.get<ReportTemplate>(`/report-templates/${id}`),
+  create: (t: ReportTemplateInput) => http.post<ReportTemplate>('/report-templates', t),
+  update: (id: number, t: ReportTemplateInput) => http.put<ReportTemplate>(`/report-templates/${id}`, t),
+  /** One page of the report and the totals of the whole of it. */
+  run: (code: string, q: ReportQuery) => http.get<ReportPage>(`/reports/${enc(code)}`, q),
+  exportUrl: (code: string, q: ReportQuery, format: ExportFormat) =>
+    `${API_BASE}/reports/${enc(code)}${buildQuery({ ...q, page: undefined, per_page: undefined, format })}`,
+  exportBlob: (code: string, q: ReportQuery, format: ExportFormat) =>
+    http.get<Blob>(`/reports/${enc(code)}`, { ...q, page: undefined, per_page: undefined, format }, { blob: true }),
+}
+
+export const closingsApi = {
+  list: (f: PageParams & { month?: string }) => http.get<ListResponse<Closing>>('/closings', f),
+  /** Starts the closing of a past month: 202 started, 409 still running, 422 not a past month. */
+  start: (month: string) => http.post<ClosingStarted>('/closings', { month }),
 }
 
 /** Fetches every page of a list (for pickers and trees); stops at maxPages. */

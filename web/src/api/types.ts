@@ -559,14 +559,156 @@ export interface DocumentFilter extends PageParams {
   kind?: string
 }
 
-// ── statistics (contract not settled yet: read leniently) ───────────────────
+// ── statistics, reports and the monthly closing ─────────────────────────────
 
-export interface StatsRow {
-  [key: string]: unknown
+export const STATS_GROUPINGS = ['day', 'week', 'month', 'partner', 'salon', 'city', 'region', 'manager', 'tariff', 'category'] as const
+export type StatsGrouping = (typeof STATS_GROUPINGS)[number]
+
+/** A span of whole days in company time, both ends included ("2026-11-01".."2026-11-30"). */
+export interface Period {
+  from: string
+  to: string
 }
 
-export interface StatsResponse {
-  items?: StatsRow[]
-  rows?: StatsRow[]
-  [key: string]: unknown
+/**
+ * The figures of one group in one period (docs/reports.md): sales that became paid contracts
+ * in the period with their sums in kopecks, cancellations in the period, drafts begun in the
+ * period and how many of them converted since; conversion_bp = converted / drafts (10000 = 100%).
+ */
+export interface Figures {
+  sales: number
+  gross_kopecks: number
+  net_kopecks: number
+  average_price_kopecks: number
+  commission_kopecks: number
+  upsell_kopecks: number
+  cancellations: number
+  drafts: number
+  converted: number
+  conversion_bp: number
+}
+
+export interface StatsGroup {
+  /** A bucket's first day, a partner's/salon's/manager's id, a city, region, tariff code or category; "" for sales without one. */
+  key: string
+  label: string
+  /** For a time bucket: the first day of the previous period's bucket it is compared with. */
+  previous_key?: string
+  current: Figures
+  previous: Figures
+}
+
+/** GET /stats */
+export interface Stats {
+  group_by: StatsGrouping
+  period: Period
+  previous: Period
+  groups: StatsGroup[]
+  totals: { current: Figures; previous: Figures }
+}
+
+/** The query of GET /stats; `to` is included (unlike the lists' exclusive `to`). */
+export interface StatsQuery {
+  group_by: StatsGrouping
+  from?: string
+  to?: string
+  partner_id?: number | ''
+  salon_id?: number | ''
+  city?: string
+  tariff_code?: string
+  status?: SaleStatus | ''
+}
+
+export type ReportSourceName = 'sales' | 'payments'
+export type ReportColumnKind = 'text' | 'int' | 'money' | 'date' | 'datetime' | 'percent'
+
+export interface ReportColumn {
+  key: string
+  title: string
+  /** money is kopecks, percent basis points */
+  kind: ReportColumnKind
+}
+
+/** GET /report-sources item: what a template can be built from. */
+export interface ReportSource {
+  name: ReportSourceName
+  columns: ReportColumn[]
+  date_fields: string[]
+  statuses: string[]
+  groupings: string[]
+  filters: string[]
+}
+
+export interface ReportTemplateFilters {
+  date_field: string
+  statuses: string[] | null
+}
+
+export interface ReportTemplate {
+  id: number
+  code: string
+  name: string
+  source: ReportSourceName
+  columns: string[]
+  filters: ReportTemplateFilters
+  /** "" for a detail report */
+  group_by: string
+  created_at: string
+  updated_at: string
+}
+
+export interface ReportTemplateInput {
+  code: string
+  name: string
+  source: ReportSourceName
+  columns: string[]
+  filters: { date_field: string; statuses: string[] }
+  group_by: string
+}
+
+export interface ReportQuery {
+  from?: string
+  to?: string
+  partner_id?: number | ''
+  salon_id?: number | ''
+  city?: string
+  tariff_code?: string
+  /** comma-separated; replaces the template's statuses */
+  status?: string
+  method?: string
+  purpose?: string
+  page?: number
+  per_page?: number
+}
+
+/** GET /reports/{code}: one page of rows and the totals of the whole report. */
+export interface ReportPage {
+  template: ReportTemplate
+  period: Period
+  columns: ReportColumn[]
+  items: Record<string, unknown>[]
+  /** records, or groups of a grouped report */
+  total: number
+  page: number
+  per_page: number
+  totals: { rows: number; sums: Record<string, number> }
+}
+
+export type ClosingStatus = 'in_progress' | 'documents_issued' | 'reconciled' | 'mismatch' | 'closed'
+
+/** One partner's closing of a month. */
+export interface Closing {
+  month: string
+  partner_id: number
+  partner_name: string
+  status: ClosingStatus
+  sales_total_kopecks: number
+  ledger_total_kopecks: number
+  finished_at: string | null
+}
+
+export interface ClosingStarted {
+  month: string
+  workflow_id: string
+  run_id: string
 }

@@ -6,7 +6,8 @@ import ru from './ru'
 import en from './en'
 import { i18n } from './index'
 import { ALL_ROLES, menuFor } from '@/lib/access'
-import { SALE_STATUSES } from '@/api/types'
+import { SALE_STATUSES, STATS_GROUPINGS } from '@/api/types'
+import { METRICS, PERIOD_PRESETS } from '@/lib/stats'
 import { CATEGORIES, STEPS } from '@/lib/wizard'
 
 type Tree = { [k: string]: string | Tree }
@@ -55,6 +56,17 @@ describe('messages', () => {
       ...ALL_ROLES.flatMap((r) => menuFor(r).flatMap((i) => [i.label, ...(i.group ? [i.group] : [])])),
       ...['approve', 'request_changes', 'reject'].flatMap((d) => [`decision.${d}`, `decision.confirm.${d}`, `decision.done.${d}`]),
       ...['rejected', 'cancelled', 'expired'].map((s) => `sale.terminal.${s}`),
+      // statistics, reports and the closing build these keys at run time
+      ...STATS_GROUPINGS.flatMap((g) => [`grouping.${g}`, `groupingColumn.${g}`]),
+      ...['status', 'seller', 'method', 'purpose'].map((g) => `grouping.${g}`),
+      ...METRICS.map((m) => `stats.metrics.${m.key}`),
+      ...ALL_ROLES.map((r) => `stats.subtitle.${r}`),
+      ...PERIOD_PRESETS.map((p) => `period.${p}`),
+      ...['sales', 'payments'].map((s) => `reports.sources.${s}`),
+      ...['text', 'int', 'money', 'date', 'datetime', 'percent'].map((k) => `reports.kinds.${k}`),
+      ...['in_progress', 'documents_issued', 'reconciled', 'mismatch', 'closed'].map((s) => `closingStatus.${s}`),
+      ...['sale', 'upsell', 'refund'].map((p) => `paymentPurpose.${p}`),
+      ...['voided'].map((s) => `paymentStatus.${s}`),
     ]
     for (const lang of [ru, en] as Tree[]) {
       expect(keys.filter((k) => typeof get(lang, k) !== 'string')).toEqual([])

@@ -36,6 +36,17 @@ describe('role menus', () => {
     }
   })
 
+  it('statistics and reports for everyone, the monthly closing for finance and admins', () => {
+    for (const role of ALL_ROLES) {
+      const routes = menuFor(role).map((i) => i.route)
+      expect(routes, role).toContain('stats')
+      expect(routes, role).toContain('reports')
+      expect(canAccess(role, ROUTE_ROLES.report)).toBe(true)
+      expect(routes.includes('closings'), role).toBe(role === 'admin' || role === 'finance')
+      expect(canAccess(role, ROUTE_ROLES.closings)).toBe(role === 'admin' || role === 'finance')
+    }
+  })
+
   it('lands each role on its main page', () => {
     expect(homeFor('dealer')).toBe('/dashboard')
     expect(homeFor('manager')).toBe('/approvals')
