@@ -7,6 +7,7 @@ import (
 	"net"
 	"net/http"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/gin-gonic/gin"
@@ -75,10 +76,27 @@ func (s *Server) stats(c *gin.Context) {
 	case "pdf":
 		s.sendPDF(c, name, reports.StatsDocument(st, s.cfg.CompanyTZ, lang(c)))
 	default:
-		// written without reflection: by salon an admin's answer is thousands of groups
-		c.Data(http.StatusOK, "application/json; charset=utf-8", st.AppendJSON(make([]byte, 0, 1024+600*len(st.Groups))))
+		// written without reflection into a reused buffer: by salon an admin's answer is
+		// thousands of groups, three megabytes
+		buf := jsonBuffers.Get().(*[]byte)
+		if need := 1024 + 600*len(st.Groups); cap(*buf) < need {
+			*buf = make([]byte, 0, need)
+		}
+		*buf = st.AppendJSON((*buf)[:0])
+		c.Data(http.StatusOK, "application/json; charset=utf-8", *buf)
+		if cap(*buf) <= maxPooledJSON {
+			jsonBuffers.Put(buf)
+		}
 	}
 }
+
+// jsonBuffers keep the buffers statistics are written into from one request to the next:
+// allocating (and zeroing) an admin's three megabytes by salon anew each time cost more in
+// garbage collection than writing them. A buffer is reused once the answer is written.
+var jsonBuffers = sync.Pool{New: func() any { return new([]byte) }}
+
+// maxPooledJSON bounds the buffers kept: a rare huge answer is not held on to.
+const maxPooledJSON = 8 << 20
 
 func groupingList() string {
 	var names []string

@@ -72,11 +72,11 @@ func TestMain(m *testing.M) {
 	os.Exit(code)
 }
 
-func env(b *testing.B) *benchEnv {
-	b.Helper()
+func env(tb testing.TB) *benchEnv {
+	tb.Helper()
 	benchOnce.Do(func() { bench, benchErr = setUpBench(context.Background()) })
 	if benchErr != nil {
-		b.Fatalf("set up the benchmark database: %v", benchErr)
+		tb.Fatalf("set up the benchmark database: %v", benchErr)
 	}
 	return bench
 }
@@ -259,6 +259,15 @@ func BenchmarkStatistics(b *testing.B) {
 			e.get(b, "admin", "/api/v1/stats?group_by=month&from="+from+"&to="+year.To.Format(reports.DateLayout))
 		})
 	})
+	// for information: the last 30 days against the 30 before, which the monthly rollup
+	// cannot answer (the sales themselves are read), by the admin's largest groupings
+	today := time.Now().In(e.cfg.CompanyTZ)
+	days := "&from=" + today.AddDate(0, 0, -29).Format(reports.DateLayout) + "&to=" + today.Format(reports.DateLayout)
+	for _, g := range []reports.Grouping{reports.BySalon, reports.ByRegion, reports.ByManager} {
+		b.Run("admin-30-days/"+string(g), func(b *testing.B) {
+			measure(b, func() { e.get(b, "admin", "/api/v1/stats?group_by="+string(g)+days) })
+		})
+	}
 }
 
 // BenchmarkSalesList runs the scoped sales list (store.ListSales for the page and

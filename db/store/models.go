@@ -239,6 +239,21 @@ type SaleEvent struct {
 	Changes   json.RawMessage
 }
 
+type SaleMonthFigure struct {
+	Month             time.Time
+	SalonID           int64
+	PartnerID         int64
+	City              string
+	Sales             int64
+	GrossKopecks      int64
+	NetKopecks        int64
+	CommissionKopecks int64
+	UpsellKopecks     int64
+	Drafts            int64
+	Converted         int64
+	Cancellations     int64
+}
+
 type Salon struct {
 	ID        int64
 	PartnerID int64

@@ -11,23 +11,27 @@ import (
 )
 
 const cancelFigures = `-- name: CancelFigures :many
-SELECT width_bucket(s.cancelled_at, $1::timestamptz[])::int AS bucket,
-       coalesce(CASE WHEN $2::text IN ('salon', 'region', 'manager') THEN s.salon_id
-                     WHEN $2::text = 'partner' THEN s.partner_id END, 0)::bigint AS key_id,
-       coalesce(CASE $2::text WHEN 'city' THEN s.city WHEN 'tariff' THEN s.tariff_code
-                     WHEN 'category' THEN s.vehicle_category END, '')::text AS key_text,
+SELECT e.bucket::int AS bucket, coalesce(e.key_id, 0)::bigint AS key_id, coalesce(e.key_text, '')::text AS key_text,
        count(*) AS cancellations
-  FROM sales s
- WHERE s.cancelled_at >= ($1::timestamptz[])[1]
-   AND s.cancelled_at < ($1::timestamptz[])[cardinality($1::timestamptz[])]
-   AND ($3::text IN ('admin', 'finance')
-        OR s.salon_id IN (SELECT visible_salons($3, $4, $5)))
-   AND ($6::bigint IS NULL OR s.partner_id = $6)
-   AND ($7::bigint IS NULL OR s.salon_id = $7)
-   AND ($8::text = '' OR s.city = $8)
-   AND ($9::text = '' OR s.tariff_code = $9)
-   AND ($10::text = '' OR s.status = $10)
- GROUP BY 1, 2, 3
+  FROM (SELECT CASE WHEN cardinality($1::timestamptz[]) = 3
+                        THEN CASE WHEN s.cancelled_at < ($1::timestamptz[])[2] THEN 1 ELSE 2 END
+                        ELSE width_bucket(s.cancelled_at, $1::timestamptz[]) END AS bucket,
+               CASE WHEN $2::text IN ('salon', 'region', 'manager') THEN s.salon_id
+                    WHEN $2::text = 'partner' THEN s.partner_id END AS key_id,
+               CASE $2::text WHEN 'city' THEN s.city WHEN 'tariff' THEN s.tariff_code
+                    WHEN 'category' THEN s.vehicle_category END AS key_text,
+               s.cancelled_at
+          FROM sales s
+         WHERE s.cancelled_at >= ($1::timestamptz[])[1]
+           AND s.cancelled_at < ($1::timestamptz[])[cardinality($1::timestamptz[])]
+           AND ($3::text IN ('admin', 'finance')
+                OR s.salon_id IN (SELECT visible_salons($3, $4, $5)))
+           AND ($6::bigint IS NULL OR s.partner_id = $6)
+           AND ($7::bigint IS NULL OR s.salon_id = $7)
+           AND ($8::text = '' OR s.city = $8)
+           AND ($9::text = '' OR s.tariff_code = $9)
+           AND ($10::text = '' OR s.status = $10)) e
+ GROUP BY e.bucket, e.key_id, e.key_text
 `
 
 type CancelFiguresParams struct {
@@ -87,23 +91,27 @@ func (q *Queries) CancelFigures(ctx context.Context, arg CancelFiguresParams) ([
 }
 
 const draftFigures = `-- name: DraftFigures :many
-SELECT width_bucket(s.created_at, $1::timestamptz[])::int AS bucket,
-       coalesce(CASE WHEN $2::text IN ('salon', 'region', 'manager') THEN s.salon_id
-                     WHEN $2::text = 'partner' THEN s.partner_id END, 0)::bigint AS key_id,
-       coalesce(CASE $2::text WHEN 'city' THEN s.city WHEN 'tariff' THEN s.tariff_code
-                     WHEN 'category' THEN s.vehicle_category END, '')::text AS key_text,
-       count(*) AS drafts, count(s.activated_at) AS converted
-  FROM sales s
- WHERE s.created_at >= ($1::timestamptz[])[1]
-   AND s.created_at < ($1::timestamptz[])[cardinality($1::timestamptz[])]
-   AND ($3::text IN ('admin', 'finance')
-        OR s.salon_id IN (SELECT visible_salons($3, $4, $5)))
-   AND ($6::bigint IS NULL OR s.partner_id = $6)
-   AND ($7::bigint IS NULL OR s.salon_id = $7)
-   AND ($8::text = '' OR s.city = $8)
-   AND ($9::text = '' OR s.tariff_code = $9)
-   AND ($10::text = '' OR s.status = $10)
- GROUP BY 1, 2, 3
+SELECT e.bucket::int AS bucket, coalesce(e.key_id, 0)::bigint AS key_id, coalesce(e.key_text, '')::text AS key_text,
+       count(*) AS drafts, count(e.activated_at) AS converted
+  FROM (SELECT CASE WHEN cardinality($1::timestamptz[]) = 3
+                        THEN CASE WHEN s.created_at < ($1::timestamptz[])[2] THEN 1 ELSE 2 END
+                        ELSE width_bucket(s.created_at, $1::timestamptz[]) END AS bucket,
+               CASE WHEN $2::text IN ('salon', 'region', 'manager') THEN s.salon_id
+                    WHEN $2::text = 'partner' THEN s.partner_id END AS key_id,
+               CASE $2::text WHEN 'city' THEN s.city WHEN 'tariff' THEN s.tariff_code
+                    WHEN 'category' THEN s.vehicle_category END AS key_text,
+               s.activated_at
+          FROM sales s
+         WHERE s.created_at >= ($1::timestamptz[])[1]
+           AND s.created_at < ($1::timestamptz[])[cardinality($1::timestamptz[])]
+           AND ($3::text IN ('admin', 'finance')
+                OR s.salon_id IN (SELECT visible_salons($3, $4, $5)))
+           AND ($6::bigint IS NULL OR s.partner_id = $6)
+           AND ($7::bigint IS NULL OR s.salon_id = $7)
+           AND ($8::text = '' OR s.city = $8)
+           AND ($9::text = '' OR s.tariff_code = $9)
+           AND ($10::text = '' OR s.status = $10)) e
+ GROUP BY e.bucket, e.key_id, e.key_text
 `
 
 type DraftFiguresParams struct {
@@ -164,6 +172,191 @@ func (q *Queries) DraftFigures(ctx context.Context, arg DraftFiguresParams) ([]D
 	return items, nil
 }
 
+const monthFigures = `-- name: MonthFigures :many
+SELECT width_bucket(f.month, $1::date[])::int AS bucket,
+       coalesce(CASE WHEN $2::text IN ('salon', 'region', 'manager') THEN f.salon_id
+                     WHEN $2::text = 'partner' THEN f.partner_id END, 0)::bigint AS key_id,
+       coalesce(CASE WHEN $2::text = 'city' THEN f.city END, '')::text AS key_text,
+       f.sales, f.gross_kopecks, f.net_kopecks, f.commission_kopecks, f.upsell_kopecks,
+       f.drafts, f.converted, f.cancellations
+  FROM sale_month_figures f
+ WHERE f.month >= ($1::date[])[1]
+   AND f.month < ($1::date[])[cardinality($1::date[])]
+   AND (f.sales <> 0 OR f.drafts <> 0 OR f.cancellations <> 0)
+   AND ($3::text IN ('admin', 'finance')
+        OR f.salon_id IN (SELECT visible_salons($3, $4, $5)))
+   AND ($6::bigint IS NULL OR f.partner_id = $6)
+   AND ($7::bigint IS NULL OR f.salon_id = $7)
+   AND ($8::text = '' OR f.city = $8)
+`
+
+type MonthFiguresParams struct {
+	Months        []time.Time
+	GroupBy       string
+	CallerRole    string
+	CallerID      int64
+	CallerPartner int64
+	PartnerID     *int64
+	SalonID       *int64
+	City          string
+}
+
+type MonthFiguresRow struct {
+	Bucket            int32
+	KeyID             int64
+	KeyText           string
+	Sales             int64
+	GrossKopecks      int64
+	NetKopecks        int64
+	CommissionKopecks int64
+	UpsellKopecks     int64
+	Drafts            int64
+	Converted         int64
+	Cancellations     int64
+}
+
+// The same three events read from the monthly rollup (00007_sale_month_figures.sql) instead of
+// the sales: for periods of whole months in the company's zone, without a tariff or status
+// filter, grouped by partner, salon, city, region, manager or month. months are the bounds as
+// dates (the first days of the months), numbered as bounds are. A row is a month of a salon
+// (and the partner and city its sales carry), not yet added up by key: package reports adds
+// the rows of a key up as it adds up the three queries above, which costs less than a hash
+// aggregate here over rows that are nearly one per key already. Rows that count nothing (a
+// sale moved to another salon) are skipped.
+func (q *Queries) MonthFigures(ctx context.Context, arg MonthFiguresParams) ([]MonthFiguresRow, error) {
+	rows, err := q.db.Query(ctx, monthFigures,
+		arg.Months,
+		arg.GroupBy,
+		arg.CallerRole,
+		arg.CallerID,
+		arg.CallerPartner,
+		arg.PartnerID,
+		arg.SalonID,
+		arg.City,
+	)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	items := []MonthFiguresRow{}
+	for rows.Next() {
+		var i MonthFiguresRow
+		if err := rows.Scan(
+			&i.Bucket,
+			&i.KeyID,
+			&i.KeyText,
+			&i.Sales,
+			&i.GrossKopecks,
+			&i.NetKopecks,
+			&i.CommissionKopecks,
+			&i.UpsellKopecks,
+			&i.Drafts,
+			&i.Converted,
+			&i.Cancellations,
+		); err != nil {
+			return nil, err
+		}
+		items = append(items, i)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	return items, nil
+}
+
+const monthFiguresSummed = `-- name: MonthFiguresSummed :many
+SELECT m.bucket, coalesce(m.key_id, 0)::bigint AS key_id, coalesce(m.key_text, '')::text AS key_text,
+       sum(m.sales)::bigint AS sales, sum(m.gross_kopecks)::bigint AS gross_kopecks,
+       sum(m.net_kopecks)::bigint AS net_kopecks, sum(m.commission_kopecks)::bigint AS commission_kopecks,
+       sum(m.upsell_kopecks)::bigint AS upsell_kopecks, sum(m.drafts)::bigint AS drafts,
+       sum(m.converted)::bigint AS converted, sum(m.cancellations)::bigint AS cancellations
+  FROM (SELECT width_bucket(f.month, $1::date[])::int AS bucket,
+               CASE WHEN $2::text IN ('salon', 'region', 'manager') THEN f.salon_id
+                    WHEN $2::text = 'partner' THEN f.partner_id END AS key_id,
+               CASE WHEN $2::text = 'city' THEN f.city END AS key_text,
+               f.sales, f.gross_kopecks, f.net_kopecks, f.commission_kopecks, f.upsell_kopecks,
+               f.drafts, f.converted, f.cancellations
+          FROM sale_month_figures f
+         WHERE f.month >= ($1::date[])[1]
+           AND f.month < ($1::date[])[cardinality($1::date[])]
+           AND (f.sales <> 0 OR f.drafts <> 0 OR f.cancellations <> 0)
+           AND ($3::text IN ('admin', 'finance')
+                OR f.salon_id IN (SELECT visible_salons($3, $4, $5)))
+           AND ($6::bigint IS NULL OR f.partner_id = $6)
+           AND ($7::bigint IS NULL OR f.salon_id = $7)
+           AND ($8::text = '' OR f.city = $8)) m
+ GROUP BY m.bucket, m.key_id, m.key_text
+`
+
+type MonthFiguresSummedParams struct {
+	Months        []time.Time
+	GroupBy       string
+	CallerRole    string
+	CallerID      int64
+	CallerPartner int64
+	PartnerID     *int64
+	SalonID       *int64
+	City          string
+}
+
+type MonthFiguresSummedRow struct {
+	Bucket            int32
+	KeyID             int64
+	KeyText           string
+	Sales             int64
+	GrossKopecks      int64
+	NetKopecks        int64
+	CommissionKopecks int64
+	UpsellKopecks     int64
+	Drafts            int64
+	Converted         int64
+	Cancellations     int64
+}
+
+// MonthFigures added up by bucket and key in the query, where that saves many rows: by month
+// (5,000 salons a month are one group) or over periods of several months (a year by salon is
+// 120,000 rows of 10,000 groups).
+func (q *Queries) MonthFiguresSummed(ctx context.Context, arg MonthFiguresSummedParams) ([]MonthFiguresSummedRow, error) {
+	rows, err := q.db.Query(ctx, monthFiguresSummed,
+		arg.Months,
+		arg.GroupBy,
+		arg.CallerRole,
+		arg.CallerID,
+		arg.CallerPartner,
+		arg.PartnerID,
+		arg.SalonID,
+		arg.City,
+	)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	items := []MonthFiguresSummedRow{}
+	for rows.Next() {
+		var i MonthFiguresSummedRow
+		if err := rows.Scan(
+			&i.Bucket,
+			&i.KeyID,
+			&i.KeyText,
+			&i.Sales,
+			&i.GrossKopecks,
+			&i.NetKopecks,
+			&i.CommissionKopecks,
+			&i.UpsellKopecks,
+			&i.Drafts,
+			&i.Converted,
+			&i.Cancellations,
+		); err != nil {
+			return nil, err
+		}
+		items = append(items, i)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	return items, nil
+}
+
 const partnerLabels = `-- name: PartnerLabels :many
 SELECT id, name FROM partners WHERE id = ANY($1::bigint[])
 `
@@ -191,6 +384,18 @@ func (q *Queries) PartnerLabels(ctx context.Context, ids []int64) ([]PartnerLabe
 		return nil, err
 	}
 	return items, nil
+}
+
+const saleFiguresZone = `-- name: SaleFiguresZone :one
+SELECT sale_figures_zone()::text AS zone
+`
+
+// The zone the monthly rollup cuts months in.
+func (q *Queries) SaleFiguresZone(ctx context.Context) (string, error) {
+	row := q.db.QueryRow(ctx, saleFiguresZone)
+	var zone string
+	err := row.Scan(&zone)
+	return zone, err
 }
 
 const salonCurators = `-- name: SalonCurators :many
@@ -256,30 +461,190 @@ func (q *Queries) SalonLabels(ctx context.Context, ids []int64) ([]SalonLabelsRo
 	return items, nil
 }
 
+const scopedPartnerLabels = `-- name: ScopedPartnerLabels :many
+SELECT p.id, p.name
+  FROM partners p
+ WHERE ($1::text IN ('admin', 'finance')
+        OR p.id IN (SELECT visible_partners($1, $2, $3)))
+   AND ($4::bigint IS NULL OR p.id = $4)
+   AND ($5::bigint IS NULL OR p.id IN (SELECT sa.partner_id FROM salons sa WHERE sa.id = $5))
+`
+
+type ScopedPartnerLabelsParams struct {
+	CallerRole    string
+	CallerID      int64
+	CallerPartner int64
+	PartnerID     *int64
+	SalonID       *int64
+}
+
+type ScopedPartnerLabelsRow struct {
+	ID   int64
+	Name string
+}
+
+// The names of the partners the caller may see, narrowed by the filters: for the partner
+// grouping, read while the figures are counted.
+func (q *Queries) ScopedPartnerLabels(ctx context.Context, arg ScopedPartnerLabelsParams) ([]ScopedPartnerLabelsRow, error) {
+	rows, err := q.db.Query(ctx, scopedPartnerLabels,
+		arg.CallerRole,
+		arg.CallerID,
+		arg.CallerPartner,
+		arg.PartnerID,
+		arg.SalonID,
+	)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	items := []ScopedPartnerLabelsRow{}
+	for rows.Next() {
+		var i ScopedPartnerLabelsRow
+		if err := rows.Scan(&i.ID, &i.Name); err != nil {
+			return nil, err
+		}
+		items = append(items, i)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	return items, nil
+}
+
+const scopedSalonCurators = `-- name: ScopedSalonCurators :many
+SELECT sa.id AS salon_id, u.id AS manager_id, u.full_name
+  FROM salons sa
+  LEFT JOIN manager_salons ms ON ms.salon_id = sa.id
+  LEFT JOIN users u ON u.id = ms.manager_id
+ WHERE ($1::text IN ('admin', 'finance')
+        OR sa.id IN (SELECT visible_salons($1, $2, $3)))
+   AND ($4::bigint IS NULL OR sa.partner_id = $4)
+   AND ($5::bigint IS NULL OR sa.id = $5)
+`
+
+type ScopedSalonCuratorsParams struct {
+	CallerRole    string
+	CallerID      int64
+	CallerPartner int64
+	PartnerID     *int64
+	SalonID       *int64
+}
+
+type ScopedSalonCuratorsRow struct {
+	SalonID   int64
+	ManagerID *int64
+	FullName  *string
+}
+
+// The managers of the salons the caller's statistics may count, narrowed by the filters: a
+// salon without a manager comes once with a NULL manager_id, so that every salon read is
+// known, with managers or without.
+func (q *Queries) ScopedSalonCurators(ctx context.Context, arg ScopedSalonCuratorsParams) ([]ScopedSalonCuratorsRow, error) {
+	rows, err := q.db.Query(ctx, scopedSalonCurators,
+		arg.CallerRole,
+		arg.CallerID,
+		arg.CallerPartner,
+		arg.PartnerID,
+		arg.SalonID,
+	)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	items := []ScopedSalonCuratorsRow{}
+	for rows.Next() {
+		var i ScopedSalonCuratorsRow
+		if err := rows.Scan(&i.SalonID, &i.ManagerID, &i.FullName); err != nil {
+			return nil, err
+		}
+		items = append(items, i)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	return items, nil
+}
+
+const scopedSalonLabels = `-- name: ScopedSalonLabels :many
+SELECT sa.id, sa.name, sa.region
+  FROM salons sa
+ WHERE ($1::text IN ('admin', 'finance')
+        OR sa.id IN (SELECT visible_salons($1, $2, $3)))
+   AND ($4::bigint IS NULL OR sa.partner_id = $4)
+   AND ($5::bigint IS NULL OR sa.id = $5)
+`
+
+type ScopedSalonLabelsParams struct {
+	CallerRole    string
+	CallerID      int64
+	CallerPartner int64
+	PartnerID     *int64
+	SalonID       *int64
+}
+
+type ScopedSalonLabelsRow struct {
+	ID     int64
+	Name   string
+	Region string
+}
+
+// The names and regions of the salons the caller's statistics may count, narrowed by the
+// partner and salon filters: read while the figures are counted, for the salon and region
+// groupings.
+func (q *Queries) ScopedSalonLabels(ctx context.Context, arg ScopedSalonLabelsParams) ([]ScopedSalonLabelsRow, error) {
+	rows, err := q.db.Query(ctx, scopedSalonLabels,
+		arg.CallerRole,
+		arg.CallerID,
+		arg.CallerPartner,
+		arg.PartnerID,
+		arg.SalonID,
+	)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	items := []ScopedSalonLabelsRow{}
+	for rows.Next() {
+		var i ScopedSalonLabelsRow
+		if err := rows.Scan(&i.ID, &i.Name, &i.Region); err != nil {
+			return nil, err
+		}
+		items = append(items, i)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	return items, nil
+}
+
 const soldFigures = `-- name: SoldFigures :many
 
-SELECT width_bucket(s.activated_at, $1::timestamptz[])::int AS bucket,
-       coalesce(CASE WHEN $2::text IN ('salon', 'region', 'manager') THEN s.salon_id
-                     WHEN $2::text = 'partner' THEN s.partner_id END, 0)::bigint AS key_id,
-       coalesce(CASE $2::text WHEN 'city' THEN s.city WHEN 'tariff' THEN s.tariff_code
-                     WHEN 'category' THEN s.vehicle_category END, '')::text AS key_text,
+SELECT e.bucket::int AS bucket, coalesce(e.key_id, 0)::bigint AS key_id, coalesce(e.key_text, '')::text AS key_text,
        -- one sale's amounts fit an integer (up to 21 million roubles; a cast that does not fit
        -- fails the query rather than the sum): summing integers keeps each group's running
        -- sums in a machine word instead of an allocated 128-bit state, a fifth faster by salon
-       count(*) AS sales, sum(s.gross_kopecks::int)::bigint AS gross_kopecks,
-       sum(s.price_kopecks::int)::bigint AS net_kopecks, sum(s.commission_kopecks::int)::bigint AS commission_kopecks,
-       sum(s.upsell_kopecks::int)::bigint AS upsell_kopecks
-  FROM sales s
- WHERE s.activated_at >= ($1::timestamptz[])[1]
-   AND s.activated_at < ($1::timestamptz[])[cardinality($1::timestamptz[])]
-   AND ($3::text IN ('admin', 'finance')
-        OR s.salon_id IN (SELECT visible_salons($3, $4, $5)))
-   AND ($6::bigint IS NULL OR s.partner_id = $6)
-   AND ($7::bigint IS NULL OR s.salon_id = $7)
-   AND ($8::text = '' OR s.city = $8)
-   AND ($9::text = '' OR s.tariff_code = $9)
-   AND ($10::text = '' OR s.status = $10)
- GROUP BY 1, 2, 3
+       count(*) AS sales, sum(e.gross_kopecks::int)::bigint AS gross_kopecks,
+       sum(e.price_kopecks::int)::bigint AS net_kopecks, sum(e.commission_kopecks::int)::bigint AS commission_kopecks,
+       sum(e.upsell_kopecks::int)::bigint AS upsell_kopecks
+  FROM (SELECT CASE WHEN cardinality($1::timestamptz[]) = 3
+                        THEN CASE WHEN s.activated_at < ($1::timestamptz[])[2] THEN 1 ELSE 2 END
+                        ELSE width_bucket(s.activated_at, $1::timestamptz[]) END AS bucket,
+               CASE WHEN $2::text IN ('salon', 'region', 'manager') THEN s.salon_id
+                    WHEN $2::text = 'partner' THEN s.partner_id END AS key_id,
+               CASE $2::text WHEN 'city' THEN s.city WHEN 'tariff' THEN s.tariff_code
+                    WHEN 'category' THEN s.vehicle_category END AS key_text,
+               s.gross_kopecks, s.price_kopecks, s.commission_kopecks, s.upsell_kopecks
+          FROM sales s
+         WHERE s.activated_at >= ($1::timestamptz[])[1]
+           AND s.activated_at < ($1::timestamptz[])[cardinality($1::timestamptz[])]
+           AND ($3::text IN ('admin', 'finance')
+                OR s.salon_id IN (SELECT visible_salons($3, $4, $5)))
+           AND ($6::bigint IS NULL OR s.partner_id = $6)
+           AND ($7::bigint IS NULL OR s.salon_id = $7)
+           AND ($8::text = '' OR s.city = $8)
+           AND ($9::text = '' OR s.tariff_code = $9)
+           AND ($10::text = '' OR s.status = $10)) e
+ GROUP BY e.bucket, e.key_id, e.key_text
 `
 
 type SoldFiguresParams struct {
@@ -316,14 +681,22 @@ type SoldFiguresRow struct {
 //
 // bounds are the edges of the time buckets, ascending: the previous period's buckets, then the
 // current period's, so one pass answers both periods. width_bucket numbers an event's bucket
-// from 1; bounds computed in Go keep days, weeks and months right in the company's zone.
+// from 1; bounds computed in Go keep days, weeks and months right in the company's zone. With
+// one bucket a period (three bounds: every dimension grouping) a comparison with the middle
+// bound numbers it the same for less (the CASE folds away when the statement is planned for
+// its arguments).
 // Each query reads one covering index (00005_reports.sql) without touching the table. The
 // three run side by side on their own connections and package reports adds them up, so a
-// grouping costs the slowest of them rather than their sum.
+// grouping costs the slowest of them rather than their sum. Periods of whole months are read
+// from the monthly rollup instead (MonthFigures below) when the filters allow it.
 //
 // The key of a row is key_id (a salon for the salon, region and manager groupings, a partner)
 // or key_text (a city, tariff or vehicle category); 0 and ” when the grouping does not use
-// them. Names, regions and managers are looked up afterwards for the keys found.
+// them. The unused key is grouped as NULL and only then turned into 0 or ”: hashing and
+// comparing a constant ” in every one of 100,000 rows cost a tenth of the by-salon query.
+// Names, regions and managers are read at the same time as the figures, for every salon (or
+// partner) the caller's scope and filters allow (Scoped* below), and looked up afterwards
+// (SalonLabels, PartnerLabels, SalonCurators) for a key found outside them.
 // The scope skips visible_salons for admin and finance, who see every salon.
 func (q *Queries) SoldFigures(ctx context.Context, arg SoldFiguresParams) ([]SoldFiguresRow, error) {
 	rows, err := q.db.Query(ctx, soldFigures,
