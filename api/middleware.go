@@ -94,9 +94,17 @@ func accessLog(log *slog.Logger, m *httpMetrics) gin.HandlerFunc {
 			level = slog.LevelError
 		}
 		log.Log(c.Request.Context(), level, "http request",
-			"method", c.Request.Method, "path", c.Request.URL.Path, "route", route, "status", status,
+			"method", c.Request.Method, "path", loggedPath(c.Request.URL.Path), "route", route, "status", status,
 			"took_ms", took.Milliseconds(), "ip", c.ClientIP(), "request_id", c.GetString(ctxRequestID))
 	}
+}
+
+// loggedPath keeps secrets out of the logs: a payment page's path is its bearer token.
+func loggedPath(p string) string {
+	if strings.HasPrefix(p, "/pay/") {
+		return "/pay/:token"
+	}
+	return p
 }
 
 // recoverJSON turns a panic into a logged 500 with the usual error body, never a stack trace.
