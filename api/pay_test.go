@@ -1,7 +1,8 @@
 package api
 
-// The payment routes are not mounted by Handler yet, so these tests serve them from a router of
-// their own (package api, to reach mountPayments). They need a real database: they create one
+// These tests serve the payment routes from a router of their own (package api, to reach
+// mountPayments) with a recording outcome callback, so they see exactly what would be
+// signalled to the sale's workflow. They need a real database: they create one
 // on the cluster the package's TestMain started (api/main_test.go exports its URL as
 // DATABASE_URL) and migrate it.
 
