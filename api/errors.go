@@ -1,7 +1,6 @@
 package api
 
 import (
-	"errors"
 	"fmt"
 	"net/http"
 
@@ -111,6 +110,3 @@ func (s *Server) failInternal(c *gin.Context, err error) {
 		"request_id", c.GetString(ctxRequestID))
 	fail(c, http.StatusInternalServerError, "internal")
 }
-
-// ErrNotFound is what store lookups wrap when a row is absent or outside the caller's scope.
-var ErrNotFound = errors.New("not found")

@@ -5,9 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"io"
 	"net/http"
-	"strconv"
 	"strings"
 	"time"
 
@@ -701,14 +699,7 @@ func (s *Server) saleContract(c *gin.Context) {
 		return
 	}
 	defer rd.Close()
-	c.Header("Content-Disposition", `attachment; filename="`+doc.FileName+`"`)
-	c.Header("Content-Length", strconv.FormatInt(doc.Size, 10))
-	c.Header("Cache-Control", "private, no-store")
-	c.Status(http.StatusOK)
-	c.Writer.Header().Set("Content-Type", doc.Mime)
-	if _, err := io.Copy(c.Writer, rd); err != nil {
-		s.log.WarnContext(ctx, "stream contract", "err", err, "sale", ref.ID)
-	}
+	s.streamDocument(c, rd, doc)
 }
 
 // --- the upsell window and cancellation -----------------------------------------------------

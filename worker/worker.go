@@ -3,6 +3,8 @@
 package worker
 
 import (
+	"time"
+
 	"log/slog"
 
 	"github.com/jackc/pgx/v5/pgxpool"
@@ -33,7 +35,7 @@ type Deps struct {
 func New(c client.Client, d Deps) (sdkworker.Worker, error) {
 	w := sdkworker.New(c, d.Config.TemporalTaskQueue, sdkworker.Options{
 		// a stopping worker gives running activities this long to finish
-		WorkerStopTimeout: 20_000_000_000,
+		WorkerStopTimeout: 20 * time.Second,
 	})
 	if err := register(w, d); err != nil {
 		return nil, err
