@@ -86,14 +86,23 @@ func (a *Activities) ProjectSale(ctx context.Context, p SaleProjection) error {
 		if _, err := q.UpsertSale(ctx, row); err != nil {
 			return err
 		}
-		return q.InsertSaleEvent(ctx, store.InsertSaleEventParams{SaleID: row.ID, Revision: row.Revision,
+		if err := q.InsertSaleEvent(ctx, store.InsertSaleEventParams{SaleID: row.ID, Revision: row.Revision,
 			At: p.Event.At, ActorID: actor, ActorName: p.Event.ActorName, Action: p.Event.Action,
-			Comment: p.Event.Comment, Changes: changes})
+			Comment: p.Event.Comment, Changes: changes}); err != nil {
+			return err
+		}
+		return q.ClearProjectionFault(ctx, store.ClearProjectionFaultParams{SaleID: row.ID, Revision: row.Revision})
 	})
 	if isDataException(err) {
 		// PostgreSQL refuses the value itself (a NUL byte, a text too long): no retry can
-		// store it, so the workflow is told at once and goes on with the read model behind
-		return businessError(ErrTypeProjectionRefused, fmt.Sprintf("project sale %s revision %d: %v", p.Sale.ID, p.Sale.Revision, err), err)
+		// store it, so the workflow is told at once and goes on with the read model behind;
+		// the fault shows on the stuck-sales page until a later revision is stored
+		msg := fmt.Sprintf("project sale %s revision %d: %v", p.Sale.ID, p.Sale.Revision, err)
+		if ferr := a.q.RecordProjectionFault(ctx, store.RecordProjectionFaultParams{SaleID: row.ID,
+			Revision: row.Revision, Error: err.Error()}); ferr != nil {
+			return fmt.Errorf("%s; record the fault: %w", msg, ferr)
+		}
+		return businessError(ErrTypeProjectionRefused, msg, err)
 	}
 	if err != nil {
 		return fmt.Errorf("project sale %s revision %d: %w", p.Sale.ID, p.Sale.Revision, err)

@@ -53,6 +53,9 @@ type Server struct {
 
 // New builds the API server.
 func New(d Deps) *Server {
+	if d.Registry != nil && d.Pool != nil {
+		d.Registry.MustRegister(newStuckSalesCollector(d.Pool, d.Log))
+	}
 	return &Server{cfg: d.Config, log: d.Log, pool: d.Pool, q: store.New(d.Pool), temporal: d.Temporal,
 		loginLimiter: newIPLimiter(d.Config.LoginFailuresPerMinute, d.Config.LoginFailureBurst), metrics: newHTTPMetrics(d.Registry), gatherer: d.Gatherer, web: d.Web, docs: d.Documents}
 }
@@ -91,6 +94,7 @@ func (s *Server) Handler() http.Handler {
 	admin.PATCH("/salons/:id", s.updateSalon)
 	admin.PUT("/managers/:id/salons", s.assignManagerSalons)
 	admin.GET("/audit", s.listAudit)
+	admin.GET("/stuck-sales", s.listStuckSales)
 
 	// reads scoped in SQL to what the caller's role may see
 	authed.GET("/partners", s.listPartners)
