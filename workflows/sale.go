@@ -616,8 +616,11 @@ func (s *sale) record(ctx workflow.Context, actor Actor, action, comment string,
 	now := workflow.Now(ctx)
 	s.Revision++
 	s.UpdatedAt = now
+	// the whole view goes along, so the read model shows the page without the workflow (a
+	// view that cannot be encoded goes without; the row still moves on)
+	state, _ := json.Marshal(s.view())
 	p := activities.SaleProjection{Sale: s.projection(), Event: activities.SaleEvent{At: now, ActorID: actor.ID,
-		ActorName: actor.Name, Action: action, Comment: comment, Changes: changes}}
+		ActorName: actor.Name, Action: action, Comment: comment, Changes: changes}, State: state}
 	ctx = workflow.WithLocalActivityOptions(ctx, workflow.LocalActivityOptions{
 		StartToCloseTimeout: 10 * time.Second,
 		RetryPolicy:         &temporal.RetryPolicy{InitialInterval: time.Second, BackoffCoefficient: 2, MaximumInterval: time.Minute},
