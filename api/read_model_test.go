@@ -458,6 +458,25 @@ func TestAFinalSaleShowsInFullAfterItsWorkflowIsDeleted(t *testing.T) {
 	})
 
 	after := show()
+	// in full: the customer, the vehicle, the price, every payment, the reason, the history
+	var full struct {
+		saleJSON
+		Payments []struct {
+			Purpose string `json:"purpose"`
+			Status  string `json:"status"`
+		} `json:"payments"`
+		CancelReason string `json:"cancel_reason"`
+	}
+	if err := json.Unmarshal(after.page, &full); err != nil {
+		t.Fatal(err)
+	}
+	if full.Status != "cancelled" || full.Customer == nil || full.Customer.FullName == "" || full.Vehicle == nil ||
+		full.Quote == nil || full.Quote.PriceKopecks <= 0 || len(full.Payments) != 1 || full.Payments[0].Status != "refunded" || full.CancelReason != "Клиент отказался" {
+		t.Errorf("the deleted sale's page is not whole: %s", after.page)
+	}
+	if h := historyOf(t, dealer, sale.ID); len(h) == 0 || h[len(h)-1] != "cancelled" {
+		t.Errorf("the deleted sale's history %v", h)
+	}
 	for what, pair := range map[string][2][]byte{"page": {before.page, after.page}, "history": {before.history, after.history},
 		"documents": {before.documents, after.documents}, "document files": {before.files, after.files}} {
 		if !bytes.Equal(pair[0], pair[1]) {

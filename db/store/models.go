@@ -254,6 +254,12 @@ type SaleMonthFigure struct {
 	Cancellations     int64
 }
 
+type SaleState struct {
+	SaleID   uuid.UUID
+	Revision int64
+	State    json.RawMessage
+}
+
 type Salon struct {
 	ID        int64
 	PartnerID int64
