@@ -18,15 +18,15 @@ const NoticeInvoiceOverdue = "invoice_overdue"
 
 // OverdueReminder is reminder N of an invoice not paid by its due date.
 type OverdueReminder struct {
-	SaleID         string
-	PaymentID      string
-	SalonID        int64
-	SellerID       int64
-	N              int
-	ContractNumber string
+	SaleID         string `json:"SaleID"`
+	PaymentID      string `json:"PaymentID"`
+	SalonID        int64  `json:"SalonID"`
+	SellerID       int64  `json:"SellerID"`
+	N              int    `json:"N"`
+	ContractNumber string `json:"ContractNumber"`
 	// DueOn is the invoice's due date, YYYY-MM-DD.
-	DueOn  string
-	Amount warranty.Kopecks
+	DueOn  string           `json:"DueOn"`
+	Amount warranty.Kopecks `json:"Amount"`
 }
 
 // RemindOverdueInvoice mails the dealer and gives each of the salon's managers a task. The

@@ -16,55 +16,55 @@ import (
 // SaleProjection is one revision of a sale as the read model stores it, with the history
 // line that explains the change.
 type SaleProjection struct {
-	Sale  SaleRecord
-	Event SaleEvent
+	Sale  SaleRecord `json:"Sale"`
+	Event SaleEvent  `json:"Event"`
 	// State is the whole state the sale's page shows at this revision, as JSON: the workflow's
 	// query answer (workflows.SaleState, which this package cannot name). It is stored as it
 	// is, so the page still shows when the workflow cannot answer or is gone from Temporal.
-	State json.RawMessage `json:"state"`
+	State json.RawMessage `json:"State"`
 }
 
 // SaleRecord is the row of the sales table at one workflow revision.
 type SaleRecord struct {
-	ID              string
-	WorkflowID      string
-	Revision        int64
-	Status          warranty.SaleStatus
-	ContractNumber  string
-	PartnerID       int64
-	SalonID         int64
-	SellerID        int64
-	City            string
-	Vehicle         *warranty.Vehicle
-	Customer        *warranty.Customer
-	TariffVersionID int64
-	TariffCode      string
-	TermMonths      int
-	Options         []string
-	DiscountBP      int64
-	Quote           *warranty.Quote
-	UpsellKopecks   warranty.Kopecks
-	Flags           []warranty.Flag
+	ID              string              `json:"ID"`
+	WorkflowID      string              `json:"WorkflowID"`
+	Revision        int64               `json:"Revision"`
+	Status          warranty.SaleStatus `json:"Status"`
+	ContractNumber  string              `json:"ContractNumber"`
+	PartnerID       int64               `json:"PartnerID"`
+	SalonID         int64               `json:"SalonID"`
+	SellerID        int64               `json:"SellerID"`
+	City            string              `json:"City"`
+	Vehicle         *warranty.Vehicle   `json:"Vehicle"`
+	Customer        *warranty.Customer  `json:"Customer"`
+	TariffVersionID int64               `json:"TariffVersionID"`
+	TariffCode      string              `json:"TariffCode"`
+	TermMonths      int                 `json:"TermMonths"`
+	Options         []string            `json:"Options"`
+	DiscountBP      int64               `json:"DiscountBP"`
+	Quote           *warranty.Quote     `json:"Quote"`
+	UpsellKopecks   warranty.Kopecks    `json:"UpsellKopecks"`
+	Flags           []warranty.Flag     `json:"Flags"`
 	// SaleMonth is the accounting month, "2026-11".
-	SaleMonth   string
-	CreatedAt   time.Time
-	UpdatedAt   time.Time
-	SubmittedAt *time.Time
-	ApprovedAt  *time.Time
-	ActivatedAt *time.Time
-	ClosedAt    *time.Time
-	CancelledAt *time.Time
+	SaleMonth   string     `json:"SaleMonth"`
+	CreatedAt   time.Time  `json:"CreatedAt"`
+	UpdatedAt   time.Time  `json:"UpdatedAt"`
+	SubmittedAt *time.Time `json:"SubmittedAt"`
+	ApprovedAt  *time.Time `json:"ApprovedAt"`
+	ActivatedAt *time.Time `json:"ActivatedAt"`
+	ClosedAt    *time.Time `json:"ClosedAt"`
+	CancelledAt *time.Time `json:"CancelledAt"`
 }
 
 // SaleEvent is one line of a sale's history: who did what, when, and what changed.
 type SaleEvent struct {
-	At time.Time
+	At time.Time `json:"At"`
 	// ActorID is the user who acted; 0 for the system (timers, reminders).
-	ActorID   int64
-	ActorName string
-	Action    string
-	Comment   string
-	Changes   map[string]any
+	ActorID   int64          `json:"ActorID"`
+	ActorName string         `json:"ActorName"`
+	Action    string         `json:"Action"`
+	Comment   string         `json:"Comment"`
+	Changes   map[string]any `json:"Changes"`
 }
 
 // ProjectSale writes a sale revision and its history line in one transaction. It is a

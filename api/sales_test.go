@@ -312,6 +312,7 @@ func TestFlaggedSaleWaitsForItsManager(t *testing.T) {
 		return !slices.Contains(approvalIDs(t, manager), sale.ID)
 	})
 	expectStatus(t, manager.do("POST", base+"/approve", map[string]string{}), http.StatusConflict)
+	recordHistory(t, "sale-"+sale.ID, "flagged_approved_awaiting_card")
 }
 
 func TestChangesRequestedAreShownToTheDealer(t *testing.T) {
@@ -341,6 +342,7 @@ func TestChangesRequestedAreShownToTheDealer(t *testing.T) {
 	eventually(t, "a rejected sale's workflow refuses further decisions", func() bool {
 		return admin.do("POST", base+"/approve", map[string]string{}).Status == http.StatusConflict
 	})
+	recordHistory(t, "sale-"+sale.ID, "changes_requested_resubmitted_rejected")
 }
 
 func TestOnlyDealersSellInVisibleSalons(t *testing.T) {
@@ -440,4 +442,29 @@ func TestContractNumbersAreGapFreeAndStable(t *testing.T) {
 			t.Errorf("%s was not handed out: %v", want, numbers)
 		}
 	}
+}
+
+func TestCancelADraftAndASaleWaitingForApproval(t *testing.T) {
+	dealer := login(t, "dealer@karso.test")
+	draft := draftSale(t, dealer, newVIN(t), "used")
+	cancelled := dealer.sale("POST", "/api/v1/sales/"+draft.ID+"/cancel", map[string]string{"reason": "Клиент ушёл"}, http.StatusOK)
+	if cancelled.Status != "cancelled" {
+		t.Fatalf("a cancelled draft is %s", cancelled.Status)
+	}
+	recordHistory(t, "sale-"+draft.ID, "draft_cancelled")
+
+	flagged := draftSale(t, dealer, newVIN(t), "parallel_import")
+	base := "/api/v1/sales/" + flagged.ID
+	if s := dealer.sale("POST", base+"/submit", nil, http.StatusOK); s.Status != "pending_approval" {
+		t.Fatalf("flagged submit: %s", s.Status)
+	}
+	cancelled = dealer.sale("POST", base+"/cancel", map[string]string{"reason": "Передумали"}, http.StatusOK)
+	if cancelled.Status != "cancelled" {
+		t.Fatalf("a cancelled sale waiting for approval is %s", cancelled.Status)
+	}
+	manager := login(t, "manager@karso.test")
+	eventually(t, "the cancelled sale leaves the approvals list", func() bool {
+		return !slices.Contains(approvalIDs(t, manager), flagged.ID)
+	})
+	recordHistory(t, "sale-"+flagged.ID, "pending_approval_cancelled")
 }

@@ -7,6 +7,7 @@ ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 TEMPORAL_VERSION=v1.5.1
 SQLC_VERSION=v1.31.1
 STRIPE_MOCK_VERSION=v0.203.0
+WORKFLOWCHECK_VERSION=v0.6.0
 TOOLS_DIR=${KARSO_TOOLS_DIR:-$HOME/.cache/karso/tools}
 # How long Temporal keeps a finished sale's workflow before deleting it (the dev server's own
 # default is 24 h). The sale pages do not need it (PostgreSQL holds every page); it is how far
@@ -40,6 +41,7 @@ go_tool() {
 temporal_bin() { go_tool temporal github.com/temporalio/cli/cmd/temporal "$TEMPORAL_VERSION"; }
 sqlc_bin() { go_tool sqlc github.com/sqlc-dev/sqlc/cmd/sqlc "$SQLC_VERSION"; }
 stripe_mock_bin() { go_tool stripe-mock github.com/stripe/stripe-mock "$STRIPE_MOCK_VERSION"; }
+workflowcheck_bin() { go_tool workflowcheck go.temporal.io/sdk/contrib/tools/workflowcheck "$WORKFLOWCHECK_VERSION"; }
 
 # pg_bindir prints the directory of initdb/pg_ctl, installing Debian's postgresql if absent.
 pg_bindir() {
