@@ -290,7 +290,8 @@ func (s *Server) openSale(c *gin.Context) {
 	}
 	saleID := uuid.Must(uuid.NewV7()).String()
 	in := workflows.SaleInput{SaleID: saleID, SalonID: salon.ID, PartnerID: salon.PartnerID, City: salon.City,
-		Seller: actor(c), TimeZone: s.cfg.CompanyTZ.String(), Risk: s.cfg.Risk, DunningSchedule: s.cfg.DunningSchedule}
+		Seller: actor(c), TimeZone: s.cfg.CompanyTZ.String(), Risk: s.cfg.Risk, DunningSchedule: s.cfg.DunningSchedule,
+		OverdueReminderLimit: s.cfg.OverdueReminders}
 	ctx, cancel := context.WithTimeout(c.Request.Context(), updateWait)
 	defer cancel()
 	start := s.temporal.NewWithStartWorkflowOperation(client.StartWorkflowOptions{ID: workflows.WorkflowID(saleID),

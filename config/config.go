@@ -45,6 +45,9 @@ type Config struct {
 	StripeAPIBase       string
 	// DunningSchedule is the delays after a declined card before each retry.
 	DunningSchedule []time.Duration
+	// OverdueReminders is how many reminders an overdue invoice gets before it is left to
+	// finance.
+	OverdueReminders int
 	// VATBP is VAT in basis points posted to the ledger (0 = not registered for VAT).
 	VATBP int64
 	// Risk are the thresholds that flag a sale for a manager (RISK_NEAR_LIMIT_BP,
@@ -110,6 +113,9 @@ func Load() (Config, error) {
 			return c, fmt.Errorf("DUNNING_SCHEDULE: %w", err)
 		}
 		c.DunningSchedule = append(c.DunningSchedule, d)
+	}
+	if c.OverdueReminders, err = strconv.Atoi(env("INVOICE_OVERDUE_REMINDERS", "10")); err != nil || c.OverdueReminders < 1 {
+		return c, fmt.Errorf("INVOICE_OVERDUE_REMINDERS: want a whole number from 1, got %q", env("INVOICE_OVERDUE_REMINDERS", "10"))
 	}
 	return c, nil
 }

@@ -32,7 +32,7 @@ func crossingTemporal() []reflect.Type {
 		reflect.TypeFor[Decision](), reflect.TypeFor[MarkPaidInput](), reflect.TypeFor[RetryPaymentInput](),
 		reflect.TypeFor[UpsellRequest](), reflect.TypeFor[TariffChangeRequest](), reflect.TypeFor[CancelRequest](),
 		reflect.TypeFor[payments.Outcome](), reflect.TypeFor[ClosingInput](), reflect.TypeFor[ClosingResult](),
-		reflect.TypeFor[activities.PartnerClosing](),
+		reflect.TypeFor[activities.PartnerClosing](), reflect.TypeFor[SaleContinuation](),
 	}
 	acts := reflect.TypeFor[*activities.Activities]()
 	ctxType := reflect.TypeFor[interface{ Done() <-chan struct{} }]()

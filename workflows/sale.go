@@ -39,6 +39,9 @@ func Sale(ctx workflow.Context, in SaleInput) error {
 			// the cancel update
 			return err
 		}
+		if s.shouldContinueAsNew(ctx) {
+			return s.continueAsNew(ctx)
+		}
 		switch {
 		case s.contractDue:
 			s.issueContract(ctx)
@@ -83,6 +86,12 @@ type sale struct {
 	working bool
 	// changes are the upsells and tariff changes (upsell.go).
 	changes []*change
+	// outcomeCh is where payment outcomes are signalled.
+	outcomeCh workflow.ReceiveChannel
+	// runs counts the runs before this one (continuation.go); versions are the GetVersion
+	// branches this sale took, kept across runs.
+	runs     int
+	versions map[string]workflow.Version
 }
 
 func newSale(ctx workflow.Context, in SaleInput) (*sale, error) {
@@ -94,6 +103,9 @@ func newSale(ctx workflow.Context, in SaleInput) (*sale, error) {
 	s := &sale{in: in, loc: loc, touchedAt: now}
 	s.SaleState = SaleState{ID: in.SaleID, Status: warranty.StatusDraft, SalonID: in.SalonID, PartnerID: in.PartnerID,
 		Seller: in.Seller, CreatedAt: now, UpdatedAt: now, Flags: []warranty.Flag{}, Comments: []Comment{}}
+	if in.Continued != nil {
+		s.resume(in.Continued)
+	}
 	return s, nil
 }
 

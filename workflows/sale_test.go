@@ -148,10 +148,17 @@ func (h *harness) query() *workflows.SaleState {
 	return &s
 }
 
-func (h *harness) run() {
-	h.env.ExecuteWorkflow(workflows.Sale, workflows.SaleInput{SaleID: "0195f3a2-7c1e-7b9a-9d41-5c2b8e6f1a07",
+// saleInput is the sale every harness runs unless a test names another.
+func saleInput() workflows.SaleInput {
+	return workflows.SaleInput{SaleID: "0195f3a2-7c1e-7b9a-9d41-5c2b8e6f1a07",
 		SalonID: 1, PartnerID: 2, City: "Москва", Seller: dealer, TimeZone: "Europe/Moscow",
-		Risk: warranty.DefaultRiskThresholds()})
+		Risk: warranty.DefaultRiskThresholds()}
+}
+
+func (h *harness) run() { h.runWith(saleInput()) }
+
+func (h *harness) runWith(in workflows.SaleInput) {
+	h.env.ExecuteWorkflow(workflows.Sale, in)
 	if !h.env.IsWorkflowCompleted() {
 		h.t.Fatal("workflow did not complete")
 	}

@@ -109,6 +109,14 @@ type SaleInput struct {
 	// DunningSchedule are the delays after a declined card before each retry; empty means
 	// DefaultDunningSchedule.
 	DunningSchedule []time.Duration `json:"DunningSchedule"`
+	// OverdueReminderLimit is how many times an overdue invoice is reminded before it is
+	// handed to finance; 0 means DefaultOverdueReminderLimit.
+	OverdueReminderLimit int `json:"OverdueReminderLimit,omitempty"`
+	// HistoryLimit is the number of history events after which the sale continues as new;
+	// 0 means DefaultHistoryLimit.
+	HistoryLimit int `json:"HistoryLimit,omitempty"`
+	// Continued is the state a previous run handed over (continue-as-new); nil for a new sale.
+	Continued *SaleContinuation `json:"Continued,omitempty"`
 }
 
 // WorkflowID is the id of a sale's workflow.
