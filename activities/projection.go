@@ -3,11 +3,14 @@ package activities
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
+	"strings"
 	"time"
 
 	"github.com/google/uuid"
 	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgconn"
 
 	"karso.ru/prm/db/store"
 	"karso.ru/prm/warranty"
@@ -98,10 +101,25 @@ func (a *Activities) ProjectSale(ctx context.Context, p SaleProjection) error {
 			At: p.Event.At, ActorID: actor, ActorName: p.Event.ActorName, Action: p.Event.Action,
 			Comment: p.Event.Comment, Changes: changes})
 	})
+	if isDataException(err) {
+		// PostgreSQL refuses the value itself (a NUL byte, a text too long): no retry can
+		// store it, so the workflow is told at once and goes on with the read model behind
+		return businessError(ErrTypeProjectionRefused, fmt.Sprintf("project sale %s revision %d: %v", p.Sale.ID, p.Sale.Revision, err), err)
+	}
 	if err != nil {
 		return fmt.Errorf("project sale %s revision %d: %w", p.Sale.ID, p.Sale.Revision, err)
 	}
 	return nil
+}
+
+// ErrTypeProjectionRefused: PostgreSQL refused a value of the sale's projection; retrying
+// the same revision cannot succeed.
+const ErrTypeProjectionRefused = "ProjectionRefused"
+
+// isDataException says whether PostgreSQL refused the data itself (SQLSTATE class 22).
+func isDataException(err error) bool {
+	var pg *pgconn.PgError
+	return errors.As(err, &pg) && strings.HasPrefix(pg.Code, "22")
 }
 
 // saleRow maps a revision onto the table's columns.

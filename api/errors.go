@@ -62,6 +62,8 @@ var fieldMessages = map[string][2]string{
 	"parent_cycle":   {"Партнёр не может входить в собственную сеть", "A partner cannot be placed under its own network"},
 	"date":           {"Ожидается дата в формате ГГГГ-ММ-ДД или RFC 3339", "Expected a date as YYYY-MM-DD or RFC 3339"},
 	"integer":        {"Ожидается целое число", "Expected a whole number"},
+	"bad_text":       {"Недопустимые символы: уберите управляющие символы (например, нулевой байт)", "Characters not allowed: remove control characters (such as a NUL byte)"},
+	"text_too_long":  {"Слишком длинный текст (не больше %d символов)", "Text too long (at most %d characters)"},
 }
 
 func pick(m map[string][2]string, code, lang string) string {

@@ -468,3 +468,36 @@ func TestCancelADraftAndASaleWaitingForApproval(t *testing.T) {
 	})
 	recordHistory(t, "sale-"+flagged.ID, "pending_approval_cancelled")
 }
+
+// A NUL byte or another control character used to reach the workflow and then fail the
+// projection for ever. It is refused at the edge, naming the field, and the sale goes on.
+func TestControlCharactersAreRefusedNamingTheField(t *testing.T) {
+	dealer := login(t, "dealer@karso.test")
+	sale := draftSale(t, dealer, newVIN(t), "used")
+	base := "/api/v1/sales/" + sale.ID
+	body := vehicleBody(newVIN(t), "used")
+	body["make"] = "Lada\x00"
+	r := dealer.do("PUT", base+"/vehicle", body)
+	expectStatus(t, r, http.StatusUnprocessableEntity)
+	if p := r.problem(t); p.Fields["make"] == "" {
+		t.Errorf("a NUL in the make: %+v", p)
+	}
+	r = dealer.do("POST", base+"/cancel", map[string]string{"reason": "нет\x1b[2J"})
+	expectStatus(t, r, http.StatusUnprocessableEntity)
+	if p := r.problem(t); p.Fields["reason"] == "" {
+		t.Errorf("a control character in the reason: %+v", p)
+	}
+	r = dealer.do("GET", "/api/v1/sales?q=%00", nil)
+	expectStatus(t, r, http.StatusUnprocessableEntity)
+	if p := r.problem(t); p.Fields["q"] == "" {
+		t.Errorf("a NUL in the search: %+v", p)
+	}
+	// nothing was saved from the refused requests, and the sale goes on
+	var make string
+	if err := pool.QueryRow(context.Background(), `SELECT make FROM sales WHERE id = $1`, sale.ID).Scan(&make); err != nil || make != "Honda" {
+		t.Errorf("after a refused vehicle the read model has make %q (%v)", make, err)
+	}
+	if s := dealer.sale("POST", base+"/submit", nil, http.StatusOK); s.Status != "awaiting_payment" {
+		t.Errorf("submit after refused input: %s", s.Status)
+	}
+}

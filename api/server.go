@@ -65,7 +65,7 @@ func (s *Server) Handler() http.Handler {
 	r.ContextWithFallback = true
 	// trust X-Forwarded-For only from a proxy on this host
 	_ = r.SetTrustedProxies([]string{"127.0.0.1", "::1"})
-	r.Use(requestID(), language(), accessLog(s.log, s.metrics), recoverJSON(s.log), limitBody())
+	r.Use(requestID(), language(), accessLog(s.log, s.metrics), recoverJSON(s.log), limitBody(), refuseBadQueryText)
 
 	r.GET("/healthz", s.healthz)
 	r.GET("/readyz", s.readyz)

@@ -21,6 +21,8 @@ const (
 	// versionOverdueReminderLimit: an overdue invoice is reminded a bounded number of times,
 	// then handed to finance.
 	versionOverdueReminderLimit = "overdue-reminder-limit"
+	// versionProjectionLag: a projection that cannot be stored no longer fails the step.
+	versionProjectionLag = "projection-lag"
 )
 
 // SaleContinuation is everything a sale's run knows, carried into the next run when the sale

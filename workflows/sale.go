@@ -636,9 +636,31 @@ func (s *sale) record(ctx workflow.Context, actor Actor, action, comment string,
 		ActorName: actor.Name, Action: action, Comment: comment, Changes: changes}, State: state}
 	ctx = workflow.WithLocalActivityOptions(ctx, workflow.LocalActivityOptions{
 		StartToCloseTimeout: 10 * time.Second,
-		RetryPolicy:         &temporal.RetryPolicy{InitialInterval: time.Second, BackoffCoefficient: 2, MaximumInterval: time.Minute},
+		// the sale must not wait for ever on its read model: after this long (PostgreSQL
+		// down) the workflow goes on and the next record catches the read model up
+		ScheduleToCloseTimeout: ProjectionPatience,
+		RetryPolicy:            &temporal.RetryPolicy{InitialInterval: time.Second, BackoffCoefficient: 2, MaximumInterval: time.Minute},
 	})
-	return workflow.ExecuteLocalActivity(ctx, acts.ProjectSale, p).Get(ctx, nil)
+	err := workflow.ExecuteLocalActivity(ctx, acts.ProjectSale, p).Get(ctx, nil)
+	return s.projected(ctx, err)
+}
+
+// projected notes how the projection went. A projection PostgreSQL refuses (or that waited
+// past ProjectionPatience) no longer fails the step that made it: the workflow holds the
+// state, the sale stays usable, the state says the read model is behind (ProjectionError,
+// counted by the stuck-sales check) until a later record succeeds with the whole state.
+func (s *sale) projected(ctx workflow.Context, err error) error {
+	if err == nil {
+		s.ProjectionError = ""
+		return nil
+	}
+	// versioned: a history recorded before kept the error and failed the step
+	if s.version(ctx, versionProjectionLag, 1) < 1 {
+		return err
+	}
+	s.ProjectionError = errorMessage(err)
+	workflow.GetLogger(ctx).Error("project sale", "revision", s.Revision, "err", err)
+	return nil
 }
 
 func (s *sale) projection() activities.SaleRecord {

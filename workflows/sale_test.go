@@ -38,6 +38,8 @@ type harness struct {
 	// issueFailures is how many IssueContract calls fail before one succeeds.
 	issueFailures int
 	results       map[string]updateResult
+	// refuseProjections makes PostgreSQL refuse every projection from then on.
+	refuseProjections bool
 	final         *workflows.SaleState
 
 	// the payment stage (see payment_test.go)
@@ -81,6 +83,10 @@ func newHarnessAt(t *testing.T, from time.Time) *harness {
 	h.env.RegisterActivity(&activities.Activities{})
 	h.env.OnActivity(acts.ProjectSale, mock.Anything, mock.Anything).Return(
 		func(_ context.Context, p activities.SaleProjection) error {
+			if h.refuseProjections {
+				return temporal.NewNonRetryableApplicationError("invalid byte sequence for encoding \"UTF8\": 0x00",
+					activities.ErrTypeProjectionRefused, nil)
+			}
 			h.projections = append(h.projections, p)
 			return nil
 		})

@@ -83,6 +83,9 @@ const (
 	ApprovalReminderAfter = 24 * time.Hour
 	// ApprovalAlertAfter is when the admins are alerted about a sale still waiting.
 	ApprovalAlertAfter = 48 * time.Hour
+	// ProjectionPatience is how long a record waits for the read model before the sale goes
+	// on without it.
+	ProjectionPatience = 15 * time.Minute
 	// ContractRetryDelay is the pause before the workflow tries a failed contract again.
 	ContractRetryDelay = 10 * time.Minute
 )
@@ -233,4 +236,7 @@ type SaleState struct {
 	ClosedAt             *time.Time       `json:"closed_at"`
 	CancelledAt          *time.Time       `json:"cancelled_at"`
 	CancelReason         string           `json:"cancel_reason,omitempty"`
+	// ProjectionError says why the read model could not take the latest revision; empty
+	// when it is up to date.
+	ProjectionError string `json:"projection_error,omitempty"`
 }
