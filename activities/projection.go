@@ -21,6 +21,10 @@ import (
 type SaleProjection struct {
 	Sale  SaleRecord `json:"Sale"`
 	Event SaleEvent  `json:"Event"`
+	// State is the whole state the sale's page shows at this revision, as JSON: the workflow's
+	// query answer (workflows.SaleState, which this package cannot name). It is stored as it
+	// is, so the page still shows when the workflow cannot answer or is gone from Temporal.
+	State json.RawMessage `json:"State"`
 }
 
 // SaleRecord is the row of the sales table at one workflow revision.
@@ -85,6 +89,13 @@ func (a *Activities) ProjectSale(ctx context.Context, p SaleProjection) error {
 		q := a.q.WithTx(tx)
 		if _, err := q.UpsertSale(ctx, row); err != nil {
 			return err
+		}
+		if len(p.State) > 0 {
+			// the sale workflow always sends it; a caller without one still moves the row on
+			if _, err := q.UpsertSaleState(ctx, store.UpsertSaleStateParams{SaleID: row.ID, Revision: row.Revision,
+				State: p.State}); err != nil {
+				return err
+			}
 		}
 		if err := q.InsertSaleEvent(ctx, store.InsertSaleEventParams{SaleID: row.ID, Revision: row.Revision,
 			At: p.Event.At, ActorID: actor, ActorName: p.Event.ActorName, Action: p.Event.Action,

@@ -38,6 +38,7 @@ var messages = map[string][2]string{
 	"inn_taken":            {"Партнёр с таким ИНН уже зарегистрирован", "A partner with this INN is already registered"},
 	"internal":             {"Внутренняя ошибка сервера. Мы уже разбираемся", "Internal server error. We are looking into it"},
 	"unavailable":          {"Сервис временно недоступен", "The service is temporarily unavailable"},
+	"temporal_unavailable": {"Обработка продаж сейчас не отвечает. Повторите действие через несколько минут: страница продажи покажет, выполнено ли оно", "Sale processing is not answering. Try the action again in a few minutes: the sale's page shows whether it took effect"},
 	"invalid_query":        {"Неверные параметры запроса", "Invalid query parameters"},
 	"cannot_deactivate_me": {"Нельзя отключить собственную учётную запись", "You cannot deactivate your own account"},
 }

@@ -148,23 +148,26 @@ func (s *Server) healthz(c *gin.Context) {
 	c.JSON(http.StatusOK, gin.H{"status": "ok"})
 }
 
-// readyz answers 200 only when PostgreSQL and Temporal both answer.
+// readyz answers 200 when PostgreSQL answers: every page, list and statistic reads it, so the
+// API serves while Temporal is down (actions answer 503 temporal_unavailable meanwhile). A
+// Temporal that does not answer is reported as degraded, not as unready, so that a load
+// balancer keeps the pages up.
 func (s *Server) readyz(c *gin.Context) {
 	ctx, cancel := context.WithTimeout(c.Request.Context(), 2*time.Second)
 	defer cancel()
 	checks := gin.H{"postgres": "ok", "temporal": "ok"}
-	ready := true
+	ready, degraded := true, false
 	if err := s.pool.Ping(ctx); err != nil {
 		checks["postgres"], ready = err.Error(), false
 	}
 	if s.temporal == nil {
-		checks["temporal"], ready = "not connected", false
+		checks["temporal"], degraded = "not connected", true
 	} else if _, err := s.temporal.CheckHealth(ctx, &client.CheckHealthRequest{}); err != nil {
-		checks["temporal"], ready = err.Error(), false
+		checks["temporal"], degraded = err.Error(), true
 	}
 	status := http.StatusOK
 	if !ready {
 		status = http.StatusServiceUnavailable
 	}
-	c.JSON(status, gin.H{"ready": ready, "checks": checks})
+	c.JSON(status, gin.H{"ready": ready, "degraded": degraded, "checks": checks})
 }

@@ -26,6 +26,10 @@ type Config struct {
 	BlobURL           string
 	LogLevel          slog.Level
 
+	// LiveQueryTimeout is how long a sale's page waits for its workflow's live state before
+	// it shows the state the read model stored, marked stale (no worker, Temporal down).
+	LiveQueryTimeout time.Duration
+
 	// SessionTTL is how long a session lives without activity.
 	SessionTTL time.Duration
 	// CookieSecure marks the session cookie Secure (set it behind HTTPS).
@@ -77,6 +81,9 @@ func Load() (Config, error) {
 	}
 	if c.SessionTTL, err = time.ParseDuration(env("SESSION_TTL", "12h")); err != nil {
 		return c, fmt.Errorf("SESSION_TTL: %w", err)
+	}
+	if c.LiveQueryTimeout, err = time.ParseDuration(env("LIVE_QUERY_TIMEOUT", "3s")); err != nil || c.LiveQueryTimeout <= 0 {
+		return c, fmt.Errorf("LIVE_QUERY_TIMEOUT: a positive duration, got %q", os.Getenv("LIVE_QUERY_TIMEOUT"))
 	}
 	if c.CookieSecure, err = strconv.ParseBool(env("COOKIE_SECURE", "false")); err != nil {
 		return c, fmt.Errorf("COOKIE_SECURE: %w", err)

@@ -153,3 +153,16 @@ SELECT st.sale_id, st.reason, st.since, st.detail, st.stored_revision, st.workfl
 
 -- name: CountStuckSales :many
 SELECT reason, count(*)::bigint AS n FROM stuck_sales GROUP BY reason ORDER BY reason;
+
+-- name: UpsertSaleState :execrows
+-- The sale's whole state at a workflow revision, written with its row; an older revision
+-- changes nothing, so the stored page never moves back.
+INSERT INTO sale_states (sale_id, revision, state)
+VALUES (sqlc.arg(sale_id), sqlc.arg(revision), sqlc.arg(state))
+ON CONFLICT (sale_id) DO UPDATE
+   SET revision = EXCLUDED.revision, state = EXCLUDED.state
+ WHERE sale_states.revision < EXCLUDED.revision;
+
+-- name: GetSaleState :one
+-- The stored state of a sale (the caller has checked that the sale is visible).
+SELECT revision, state FROM sale_states WHERE sale_id = $1;

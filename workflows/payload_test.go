@@ -7,6 +7,7 @@ import (
 	"os"
 	"path/filepath"
 	"reflect"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -140,6 +141,10 @@ func fill(v reflect.Value, path string, depth int) {
 		return
 	case reflect.TypeFor[uuid.UUID]():
 		v.Set(reflect.ValueOf(uuid.NewSHA1(uuid.NameSpaceOID, []byte(path))))
+		return
+	case reflect.TypeFor[json.RawMessage]():
+		// embedded JSON must be a JSON document: its path as a JSON string
+		v.SetBytes([]byte(strconv.Quote(path)))
 		return
 	}
 	switch v.Kind() {

@@ -261,6 +261,12 @@ type SaleProjectionFault struct {
 	At       time.Time
 }
 
+type SaleState struct {
+	SaleID   uuid.UUID
+	Revision int64
+	State    json.RawMessage
+}
+
 type Salon struct {
 	ID        int64
 	PartnerID int64

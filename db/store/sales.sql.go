@@ -110,6 +110,23 @@ func (q *Queries) CountStuckSales(ctx context.Context) ([]CountStuckSalesRow, er
 	return items, nil
 }
 
+const getSaleState = `-- name: GetSaleState :one
+SELECT revision, state FROM sale_states WHERE sale_id = $1
+`
+
+type GetSaleStateRow struct {
+	Revision int64
+	State    json.RawMessage
+}
+
+// The stored state of a sale (the caller has checked that the sale is visible).
+func (q *Queries) GetSaleState(ctx context.Context, saleID uuid.UUID) (GetSaleStateRow, error) {
+	row := q.db.QueryRow(ctx, getSaleState, saleID)
+	var i GetSaleStateRow
+	err := row.Scan(&i.Revision, &i.State)
+	return i, err
+}
+
 const getVisibleSale = `-- name: GetVisibleSale :one
 SELECT s.id, s.status, s.contract_number, s.partner_id, s.salon_id, s.seller_id, s.workflow_id,
        sa.name AS salon_name, p.name AS partner_name, s.created_at, s.updated_at
@@ -664,6 +681,30 @@ func (q *Queries) UpsertSale(ctx context.Context, arg UpsertSaleParams) (int64, 
 		arg.ClosedAt,
 		arg.CancelledAt,
 	)
+	if err != nil {
+		return 0, err
+	}
+	return result.RowsAffected(), nil
+}
+
+const upsertSaleState = `-- name: UpsertSaleState :execrows
+INSERT INTO sale_states (sale_id, revision, state)
+VALUES ($1, $2, $3)
+ON CONFLICT (sale_id) DO UPDATE
+   SET revision = EXCLUDED.revision, state = EXCLUDED.state
+ WHERE sale_states.revision < EXCLUDED.revision
+`
+
+type UpsertSaleStateParams struct {
+	SaleID   uuid.UUID
+	Revision int64
+	State    json.RawMessage
+}
+
+// The sale's whole state at a workflow revision, written with its row; an older revision
+// changes nothing, so the stored page never moves back.
+func (q *Queries) UpsertSaleState(ctx context.Context, arg UpsertSaleStateParams) (int64, error) {
+	result, err := q.db.Exec(ctx, upsertSaleState, arg.SaleID, arg.Revision, arg.State)
 	if err != nil {
 		return 0, err
 	}

@@ -349,6 +349,9 @@ export interface Sale {
   approved_at?: string | null
   created_at: string
   updated_at: string
+  /** The sale's workflow did not answer: this is the state the server stored at its last
+   * change (as of updated_at), and no action but the contract's download is offered. */
+  stale: boolean
 }
 
 export interface SaleListItem {

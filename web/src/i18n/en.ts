@@ -303,6 +303,7 @@ const en: typeof ru = {
     payment: 'Payment',
     contractPending: 'The contract is being issued: the number is allocated, the PDF will be ready in a few seconds.',
     contractError: 'The contract is not issued yet — the system will retry automatically.',
+    stale: 'As of {at}: sale processing is not answering right now, so actions on the sale are unavailable for a while. The page refreshes by itself.',
     payLinkHint: 'Send the payment link to the customer or open it on your device.',
     openPayPage: 'Open the payment page',
     linkCopied: 'Link copied',
