@@ -48,9 +48,6 @@ func caller(c *gin.Context) Caller {
 	return cl
 }
 
-// dummyHash keeps a login for an unknown e-mail as slow as one for a known e-mail.
-var dummyHash, _ = bcrypt.GenerateFromPassword([]byte("karso-timing-equaliser"), bcrypt.DefaultCost)
-
 func hashToken(token string) []byte {
 	sum := sha256.Sum256([]byte(token))
 	return sum[:]
@@ -65,13 +62,19 @@ func newToken() string {
 // bearerOrCookie finds the session token: the Authorization header for API clients, the
 // HttpOnly cookie for the cabinets.
 func bearerOrCookie(c *gin.Context) string {
-	if h := c.GetHeader("Authorization"); h != "" {
-		if t, ok := strings.CutPrefix(h, "Bearer "); ok {
-			return strings.TrimSpace(t)
-		}
+	if t := bearerToken(c); t != "" {
+		return t
 	}
 	t, _ := c.Cookie(sessionCookie)
 	return t
+}
+
+// bearerToken is the token of an "Authorization: Bearer" header, or "".
+func bearerToken(c *gin.Context) string {
+	if t, ok := strings.CutPrefix(c.GetHeader("Authorization"), "Bearer "); ok {
+		return strings.TrimSpace(t)
+	}
+	return ""
 }
 
 // authenticate resolves the session and stops the request with 401 when there is none.
@@ -120,50 +123,42 @@ func allow(roles ...string) gin.HandlerFunc {
 
 type loginRequest struct {
 	Email    string `json:"email" validate:"required,max=254"`
-	Password string `json:"password" validate:"required,max=200"`
+	Password string `json:"password" validate:"required,maxbytes=72"`
 }
 
-// login checks the password, counts failures (the fifth in a row locks the account for
-// 15 minutes), and opens a server-side session returned both as a token and a cookie.
+// login checks the password under the shared limits (see checkPassword: per IP, per account,
+// five wrong in a row lock it for 15 minutes) and opens a server-side session returned both
+// as a token and a cookie. A locked account answers exactly like a wrong password.
 func (s *Server) login(c *gin.Context) {
-	ip := c.ClientIP()
-	if s.loginLimiter.exhausted(ip) {
-		fail(c, http.StatusTooManyRequests, "too_many_requests")
-		return
-	}
 	var req loginRequest
 	if !bindJSON(c, &req) {
 		return
 	}
 	ctx := c.Request.Context()
-	u, err := s.q.GetUserByEmail(ctx, strings.TrimSpace(req.Email))
-	if errors.Is(err, pgx.ErrNoRows) {
-		_ = bcrypt.CompareHashAndPassword(dummyHash, []byte(req.Password))
-		s.loginLimiter.failed(ip)
-		fail(c, http.StatusUnauthorized, "invalid_credentials")
-		return
-	}
+	u, err := s.userByEmail(ctx, strings.TrimSpace(req.Email))
 	if err != nil {
 		s.failInternal(c, err)
 		return
 	}
-	if u.LockedUntil != nil && u.LockedUntil.After(time.Now()) {
-		fail(c, http.StatusLocked, "account_locked", s.formatTime(*u.LockedUntil))
+	verdict, err := s.checkPassword(c, u, req.Password)
+	if err != nil {
+		s.failInternal(c, err)
 		return
 	}
-	if bcrypt.CompareHashAndPassword([]byte(u.PasswordHash), []byte(req.Password)) != nil {
-		s.loginLimiter.failed(ip)
-		lockedUntil, err := s.q.RecordLoginFailure(ctx, store.RecordLoginFailureParams{
-			ID: u.ID, MaxFailures: maxLoginFailures, LockSeconds: int32(lockPeriod / time.Second)})
-		if err != nil {
-			s.failInternal(c, err)
-			return
-		}
-		if lockedUntil != nil && lockedUntil.After(time.Now()) {
-			s.writeAudit(c, &u.ID, u.Email, "user.locked", "user", id(u.ID), nil, gin.H{"locked_until": lockedUntil})
-			fail(c, http.StatusLocked, "account_locked", s.formatTime(*lockedUntil))
-			return
-		}
+	switch verdict {
+	case passwordThrottled:
+		fail(c, http.StatusTooManyRequests, "too_many_requests")
+		return
+	case passwordWrong:
+		fail(c, http.StatusUnauthorized, "invalid_credentials")
+		return
+	}
+	recorded, err := s.q.RecordLoginSuccess(ctx, u.ID)
+	if err != nil {
+		s.failInternal(c, err)
+		return
+	}
+	if recorded == 0 { // locked by guesses that failed while this one was checked
 		fail(c, http.StatusUnauthorized, "invalid_credentials")
 		return
 	}
@@ -174,9 +169,6 @@ func (s *Server) login(c *gin.Context) {
 	token := newToken()
 	err = s.q.CreateSession(ctx, store.CreateSessionParams{TokenHash: hashToken(token), UserID: u.ID,
 		Ip: c.ClientIP(), UserAgent: truncate(c.Request.UserAgent(), 300), ExpiresAt: time.Now().Add(s.cfg.SessionTTL)})
-	if err == nil {
-		err = s.q.RecordLoginSuccess(ctx, u.ID)
-	}
 	if err != nil {
 		s.failInternal(c, err)
 		return
@@ -192,7 +184,7 @@ func (s *Server) login(c *gin.Context) {
 
 func (s *Server) setSessionCookie(c *gin.Context, token string, maxAge int) {
 	http.SetCookie(c.Writer, &http.Cookie{Name: sessionCookie, Value: token, Path: "/", MaxAge: maxAge,
-		HttpOnly: true, Secure: s.cfg.CookieSecure, SameSite: http.SameSiteLaxMode})
+		HttpOnly: true, Secure: s.cfg.CookieSecure, SameSite: http.SameSiteStrictMode})
 }
 
 // logout revokes the session the request came with.
@@ -247,12 +239,13 @@ func (s *Server) updateProfile(c *gin.Context) {
 }
 
 type passwordRequest struct {
-	CurrentPassword string `json:"current_password" validate:"required"`
-	NewPassword     string `json:"new_password" validate:"required,min=8,max=200"`
+	CurrentPassword string `json:"current_password" validate:"required,maxbytes=72"`
+	NewPassword     string `json:"new_password" validate:"required,min=8,maxbytes=72"`
 }
 
-// changePassword checks the current password, stores the new one and ends the user's other
-// sessions: whoever knew the old password is signed out.
+// changePassword checks the current password under the limits sign-in has (whoever holds a
+// session must not guess their way to the account), stores the new one and ends the user's
+// other sessions: whoever knew the old password is signed out.
 func (s *Server) changePassword(c *gin.Context) {
 	var req passwordRequest
 	if !bindJSON(c, &req) {
@@ -265,18 +258,34 @@ func (s *Server) changePassword(c *gin.Context) {
 		s.failInternal(c, err)
 		return
 	}
-	if bcrypt.CompareHashAndPassword([]byte(u.PasswordHash), []byte(req.CurrentPassword)) != nil {
+	verdict, err := s.checkPassword(c, &u, req.CurrentPassword)
+	if err != nil {
+		s.failInternal(c, err)
+		return
+	}
+	switch verdict {
+	case passwordThrottled:
+		fail(c, http.StatusTooManyRequests, "too_many_requests")
+		return
+	case passwordWrong:
 		failFields(c, map[string]string{"current_password": message(lang(c), "wrong_password")})
 		return
 	}
 	hash, err := s.hashPassword(req.NewPassword)
-	if err == nil {
-		err = s.q.SetPassword(ctx, store.SetPasswordParams{ID: cl.ID, PasswordHash: hash})
-	}
-	if err == nil {
-		_, err = s.q.RevokeOtherSessions(ctx, store.RevokeOtherSessionsParams{UserID: cl.ID, ID: cl.SessionID})
-	}
 	if err != nil {
+		s.failInternal(c, err)
+		return
+	}
+	changed, err := s.q.ChangeOwnPassword(ctx, store.ChangeOwnPasswordParams{ID: cl.ID, PasswordHash: hash})
+	if err != nil {
+		s.failInternal(c, err)
+		return
+	}
+	if changed == 0 { // locked by guesses that failed while this one was checked
+		failFields(c, map[string]string{"current_password": message(lang(c), "wrong_password")})
+		return
+	}
+	if _, err = s.q.RevokeOtherSessions(ctx, store.RevokeOtherSessionsParams{UserID: cl.ID, ID: cl.SessionID}); err != nil {
 		s.failInternal(c, err)
 		return
 	}

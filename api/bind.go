@@ -20,6 +20,12 @@ var validate = newValidator()
 
 func newValidator() *validator.Validate {
 	v := validator.New(validator.WithRequiredStructEnabled())
+	// maxbytes bounds a text in bytes, not characters: bcrypt reads only a password's first
+	// 72 bytes (and golang.org/x/crypto refuses more), so a longer one is refused, never cut
+	_ = v.RegisterValidation("maxbytes", func(fl validator.FieldLevel) bool {
+		n, err := strconv.Atoi(fl.Param())
+		return err == nil && len(fl.Field().String()) <= n
+	})
 	// Errors name fields as the client sent them: by their JSON name.
 	v.RegisterTagNameFunc(func(f reflect.StructField) string {
 		name, _, _ := strings.Cut(f.Tag.Get("json"), ",")
@@ -40,7 +46,9 @@ func bindJSON(c *gin.Context, dst any) bool {
 // decodeJSON is bindJSON without the validation, for handlers that add rule checks of their
 // own and answer every failing field at once.
 func decodeJSON(c *gin.Context, dst any) bool {
-	if ct := c.ContentType(); ct != "" && ct != "application/json" {
+	// a cross-site form can send a body without a Content-Type or as text/plain, never as
+	// application/json (that needs a CORS preflight), so every JSON route insists on it
+	if c.ContentType() != "application/json" {
 		fail(c, http.StatusUnsupportedMediaType, "unsupported_media")
 		return false
 	}

@@ -12,7 +12,6 @@ import (
 
 	"github.com/gin-gonic/gin"
 	"github.com/prometheus/client_golang/prometheus"
-	"golang.org/x/time/rate"
 )
 
 const (
@@ -134,52 +133,64 @@ func newHTTPMetrics(reg prometheus.Registerer) *httpMetrics {
 	return m
 }
 
-// ipLimiter throttles wrong passwords per client IP: each failure spends a token, and an IP
-// with none left is refused before its password is even checked. It lives in the API process: with several
-// API replicas each throttles on its own, and the per-account lock in PostgreSQL is the
-// shared guard.
+// ipLimiter throttles password checks per client IP: a token bucket of burst tokens refilled
+// at perMinute. Every check spends a token before bcrypt runs, so guesses sent at once cannot
+// all pass an IP with one token left; a right password gives its token back, so only wrong
+// ones count. It lives in the API process: with several API replicas each throttles on its
+// own, and the per-account count in PostgreSQL is the shared guard.
 type ipLimiter struct {
 	mu      sync.Mutex
-	every   rate.Limit
-	burst   int
-	clients map[string]*limiterEntry
+	every   float64 // tokens per second
+	burst   float64
+	clients map[string]*bucket
+	now     func() time.Time
 }
 
-type limiterEntry struct {
-	lim  *rate.Limiter
-	seen time.Time
+type bucket struct {
+	tokens float64
+	at     time.Time
 }
 
 func newIPLimiter(perMinute, burst int) *ipLimiter {
-	return &ipLimiter{every: rate.Limit(float64(perMinute) / 60), burst: burst, clients: map[string]*limiterEntry{}}
+	return &ipLimiter{every: float64(perMinute) / 60, burst: float64(burst), clients: map[string]*bucket{}, now: time.Now}
 }
 
-// exhausted reports whether the IP has no failures left to spend.
-func (l *ipLimiter) exhausted(ip string) bool {
-	return l.entry(ip).lim.Tokens() < 1
-}
-
-// failed spends one of the IP's failures.
-func (l *ipLimiter) failed(ip string) {
-	l.entry(ip).lim.Allow()
-}
-
-func (l *ipLimiter) entry(ip string) *limiterEntry {
+// take spends one of the IP's checks; false when it has none left.
+func (l *ipLimiter) take(ip string) bool {
 	l.mu.Lock()
 	defer l.mu.Unlock()
-	now := time.Now()
-	if len(l.clients) > 10000 { // forget idle clients so the map cannot grow without bound
-		for k, e := range l.clients {
-			if now.Sub(e.seen) > 10*time.Minute {
+	b := l.bucket(ip)
+	if b.tokens < 1 {
+		return false
+	}
+	b.tokens--
+	return true
+}
+
+// refund gives back the token of a check that found the right password.
+func (l *ipLimiter) refund(ip string) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	b := l.bucket(ip)
+	b.tokens = min(l.burst, b.tokens+1)
+}
+
+// bucket is the IP's bucket refilled up to now; l.mu is held.
+func (l *ipLimiter) bucket(ip string) *bucket {
+	now := l.now()
+	if len(l.clients) > 10000 { // forget full buckets so the map cannot grow without bound
+		for k, b := range l.clients {
+			if b.tokens+now.Sub(b.at).Seconds()*l.every >= l.burst {
 				delete(l.clients, k)
 			}
 		}
 	}
-	e, ok := l.clients[ip]
+	b, ok := l.clients[ip]
 	if !ok {
-		e = &limiterEntry{lim: rate.NewLimiter(l.every, l.burst)}
-		l.clients[ip] = e
+		b = &bucket{tokens: l.burst, at: now}
+		l.clients[ip] = b
 	}
-	e.seen = now
-	return e
+	b.tokens = min(l.burst, b.tokens+now.Sub(b.at).Seconds()*l.every)
+	b.at = now
+	return b
 }

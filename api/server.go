@@ -45,6 +45,7 @@ type Server struct {
 	q            *store.Queries
 	temporal     client.Client
 	loginLimiter *ipLimiter
+	dummyHash    []byte
 	metrics      *httpMetrics
 	gatherer     prometheus.Gatherer
 	web          fs.FS
@@ -57,7 +58,8 @@ func New(d Deps) *Server {
 		d.Registry.MustRegister(newStuckSalesCollector(d.Pool, d.Log))
 	}
 	return &Server{cfg: d.Config, log: d.Log, pool: d.Pool, q: store.New(d.Pool), temporal: d.Temporal,
-		loginLimiter: newIPLimiter(d.Config.LoginFailuresPerMinute, d.Config.LoginFailureBurst), metrics: newHTTPMetrics(d.Registry), gatherer: d.Gatherer, web: d.Web, docs: d.Documents}
+		loginLimiter: newIPLimiter(d.Config.LoginFailuresPerMinute, d.Config.LoginFailureBurst),
+		dummyHash: newDummyHash(d.Config.BcryptCost), metrics: newHTTPMetrics(d.Registry), gatherer: d.Gatherer, web: d.Web, docs: d.Documents}
 }
 
 // Handler is the whole HTTP surface: the API under /api/v1, probes, metrics and the cabinets.
@@ -68,7 +70,8 @@ func (s *Server) Handler() http.Handler {
 	r.ContextWithFallback = true
 	// trust X-Forwarded-For only from a proxy on this host
 	_ = r.SetTrustedProxies([]string{"127.0.0.1", "::1"})
-	r.Use(requestID(), language(), accessLog(s.log, s.metrics), recoverJSON(s.log), limitBody(), refuseBadQueryText)
+	r.Use(requestID(), language(), securityHeaders(), accessLog(s.log, s.metrics), recoverJSON(s.log), limitBody(),
+		refuseCrossOrigin(s.cfg.PublicURL), refuseBadQueryText)
 
 	r.GET("/healthz", s.healthz)
 	r.GET("/readyz", s.readyz)

@@ -107,7 +107,7 @@ func validRole(r string) bool {
 // so absent fields keep what was saved.
 type userInput struct {
 	Email     string `json:"email" validate:"required,email,max=254"`
-	Password  string `json:"password,omitempty" validate:"omitempty,min=8,max=200"`
+	Password  string `json:"password,omitempty" validate:"omitempty,min=8,maxbytes=72"`
 	Role      string `json:"role" validate:"required,oneof=admin manager dealer finance"`
 	PartnerID *int64 `json:"partner_id"`
 	FullName  string `json:"full_name" validate:"required,max=200"`
@@ -157,7 +157,7 @@ func (s *Server) createUser(c *gin.Context) {
 	err = s.inTx(c, func(q *store.Queries) error {
 		newID, err = q.CreateUser(c.Request.Context(), store.CreateUserParams{Email: in.Email, PasswordHash: hash,
 			Role: in.Role, PartnerID: in.PartnerID, FullName: strings.TrimSpace(in.FullName),
-			Phone: strings.TrimSpace(in.Phone), Locale: in.Locale})
+			Phone: strings.TrimSpace(in.Phone), Locale: in.Locale, Active: in.Active})
 		if err != nil {
 			return err
 		}

@@ -36,3 +36,8 @@ SELECT EXISTS (SELECT 1 FROM partners WHERE inn = $1 AND id <> sqlc.arg(except_i
 -- name: PartnerIsInNetworkOf :one
 -- True when candidate is root itself or below it: such a parent would make a cycle.
 SELECT EXISTS (SELECT 1 FROM partner_network(sqlc.arg(root)::bigint) AS n WHERE n = sqlc.arg(candidate)::bigint);
+
+-- name: PartnerStatuses :many
+-- The status of each partner named, for the rule that only an active partner opens, submits
+-- and prices new sales.
+SELECT id, name, status FROM partners WHERE id = ANY(sqlc.arg(ids)::bigint[]) ORDER BY id;

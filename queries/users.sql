@@ -17,9 +17,9 @@ SELECT u.*, p.name AS partner_name, count(*) OVER () AS total
  LIMIT sqlc.arg(lim) OFFSET sqlc.arg(off);
 
 -- name: CreateUser :one
-INSERT INTO users (email, password_hash, role, partner_id, full_name, phone, locale)
+INSERT INTO users (email, password_hash, role, partner_id, full_name, phone, locale, active)
 VALUES (lower(btrim(sqlc.arg(email))), sqlc.arg(password_hash), sqlc.arg(role), sqlc.narg(partner_id),
-        sqlc.arg(full_name), sqlc.arg(phone), sqlc.arg(locale))
+        sqlc.arg(full_name), sqlc.arg(phone), sqlc.arg(locale), sqlc.arg(active))
 RETURNING id;
 
 -- name: UpdateUser :exec
@@ -35,17 +35,35 @@ UPDATE users SET full_name = $2, phone = $3, locale = $4, updated_at = now() WHE
 -- name: SetPassword :exec
 UPDATE users SET password_hash = $2, failed_logins = 0, locked_until = NULL, updated_at = now() WHERE id = $1;
 
--- name: RecordLoginFailure :one
--- Counts a wrong password; the fifth in a row locks the account for the lock period.
+-- name: TakeLoginSlot :one
+-- Counts a password check as a failure before bcrypt runs, in one statement, so that guesses
+-- sent at once cannot all find the account unlocked: at most max_failures checks are under
+-- way or failed in a row. No row: the account is locked, or that many checks are under way.
+UPDATE users SET failed_logins = failed_logins + 1
+ WHERE id = sqlc.arg(id) AND failed_logins < sqlc.arg(max_failures)::int
+   AND (locked_until IS NULL OR locked_until <= now())
+RETURNING failed_logins;
+
+-- name: LockAfterFailedLogin :one
+-- A check failed: when max_failures are counted in a row, the account is locked for the lock
+-- period (and the count starts again for the next period). No row: not locked by this one.
 UPDATE users
-   SET failed_logins = CASE WHEN failed_logins + 1 >= sqlc.arg(max_failures)::int THEN 0 ELSE failed_logins + 1 END,
-       locked_until  = CASE WHEN failed_logins + 1 >= sqlc.arg(max_failures)::int
-                            THEN now() + make_interval(secs => sqlc.arg(lock_seconds)::int) ELSE locked_until END
- WHERE id = sqlc.arg(id)
+   SET locked_until = now() + make_interval(secs => sqlc.arg(lock_seconds)::int), failed_logins = 0
+ WHERE id = sqlc.arg(id) AND failed_logins >= sqlc.arg(max_failures)::int
+   AND (locked_until IS NULL OR locked_until <= now())
 RETURNING locked_until;
 
--- name: RecordLoginSuccess :exec
-UPDATE users SET failed_logins = 0, locked_until = NULL, last_login_at = now() WHERE id = $1;
+-- name: RecordLoginSuccess :execrows
+-- A right password clears the count, unless a lock was set while it was being checked: then
+-- nothing changes and no row is counted (the sign-in is refused).
+UPDATE users SET failed_logins = 0, last_login_at = now()
+ WHERE id = $1 AND (locked_until IS NULL OR locked_until <= now());
+
+-- name: ChangeOwnPassword :execrows
+-- The user's own change after their current password was checked: refused (no row) when a
+-- lock was set while it was being checked.
+UPDATE users SET password_hash = $2, failed_logins = 0, updated_at = now()
+ WHERE id = $1 AND (locked_until IS NULL OR locked_until <= now());
 
 -- name: ListUserIDsByRole :many
 SELECT id FROM users WHERE role = $1 AND active ORDER BY id;

@@ -120,7 +120,7 @@ func demo(ctx context.Context, q *store.Queries, bcryptCost int) error {
 			partner = &id
 		}
 		id, err := q.CreateUser(ctx, store.CreateUserParams{Email: l.Email, PasswordHash: string(hash), Role: l.Role,
-			PartnerID: partner, FullName: l.FullName, Phone: "+79990000000", Locale: "ru"})
+			PartnerID: partner, FullName: l.FullName, Phone: "+79990000000", Locale: "ru", Active: true})
 		if err != nil {
 			return fmt.Errorf("user %s: %w", l.Email, err)
 		}

@@ -261,6 +261,38 @@ func (q *Queries) PartnerIsInNetworkOf(ctx context.Context, arg PartnerIsInNetwo
 	return exists, err
 }
 
+const partnerStatuses = `-- name: PartnerStatuses :many
+SELECT id, name, status FROM partners WHERE id = ANY($1::bigint[]) ORDER BY id
+`
+
+type PartnerStatusesRow struct {
+	ID     int64
+	Name   string
+	Status string
+}
+
+// The status of each partner named, for the rule that only an active partner opens, submits
+// and prices new sales.
+func (q *Queries) PartnerStatuses(ctx context.Context, ids []int64) ([]PartnerStatusesRow, error) {
+	rows, err := q.db.Query(ctx, partnerStatuses, ids)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	items := []PartnerStatusesRow{}
+	for rows.Next() {
+		var i PartnerStatusesRow
+		if err := rows.Scan(&i.ID, &i.Name, &i.Status); err != nil {
+			return nil, err
+		}
+		items = append(items, i)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	return items, nil
+}
+
 const updatePartner = `-- name: UpdatePartner :exec
 UPDATE partners
    SET name = $2, inn = $3, kpp = $4, ogrn = $5, legal_address = $6, bank_name = $7, bik = $8,

@@ -10,6 +10,26 @@ import (
 	"time"
 )
 
+const changeOwnPassword = `-- name: ChangeOwnPassword :execrows
+UPDATE users SET password_hash = $2, failed_logins = 0, updated_at = now()
+ WHERE id = $1 AND (locked_until IS NULL OR locked_until <= now())
+`
+
+type ChangeOwnPasswordParams struct {
+	ID           int64
+	PasswordHash string
+}
+
+// The user's own change after their current password was checked: refused (no row) when a
+// lock was set while it was being checked.
+func (q *Queries) ChangeOwnPassword(ctx context.Context, arg ChangeOwnPasswordParams) (int64, error) {
+	result, err := q.db.Exec(ctx, changeOwnPassword, arg.ID, arg.PasswordHash)
+	if err != nil {
+		return 0, err
+	}
+	return result.RowsAffected(), nil
+}
+
 const countUsers = `-- name: CountUsers :one
 SELECT count(*) FROM users
 `
@@ -22,9 +42,9 @@ func (q *Queries) CountUsers(ctx context.Context) (int64, error) {
 }
 
 const createUser = `-- name: CreateUser :one
-INSERT INTO users (email, password_hash, role, partner_id, full_name, phone, locale)
+INSERT INTO users (email, password_hash, role, partner_id, full_name, phone, locale, active)
 VALUES (lower(btrim($1)), $2, $3, $4,
-        $5, $6, $7)
+        $5, $6, $7, $8)
 RETURNING id
 `
 
@@ -36,6 +56,7 @@ type CreateUserParams struct {
 	FullName     string
 	Phone        string
 	Locale       string
+	Active       bool
 }
 
 func (q *Queries) CreateUser(ctx context.Context, arg CreateUserParams) (int64, error) {
@@ -47,6 +68,7 @@ func (q *Queries) CreateUser(ctx context.Context, arg CreateUserParams) (int64, 
 		arg.FullName,
 		arg.Phone,
 		arg.Locale,
+		arg.Active,
 	)
 	var id int64
 	err := row.Scan(&id)
@@ -233,36 +255,42 @@ func (q *Queries) ListUsers(ctx context.Context, arg ListUsersParams) ([]ListUse
 	return items, nil
 }
 
-const recordLoginFailure = `-- name: RecordLoginFailure :one
+const lockAfterFailedLogin = `-- name: LockAfterFailedLogin :one
 UPDATE users
-   SET failed_logins = CASE WHEN failed_logins + 1 >= $1::int THEN 0 ELSE failed_logins + 1 END,
-       locked_until  = CASE WHEN failed_logins + 1 >= $1::int
-                            THEN now() + make_interval(secs => $2::int) ELSE locked_until END
- WHERE id = $3
+   SET locked_until = now() + make_interval(secs => $1::int), failed_logins = 0
+ WHERE id = $2 AND failed_logins >= $3::int
+   AND (locked_until IS NULL OR locked_until <= now())
 RETURNING locked_until
 `
 
-type RecordLoginFailureParams struct {
-	MaxFailures int32
+type LockAfterFailedLoginParams struct {
 	LockSeconds int32
 	ID          int64
+	MaxFailures int32
 }
 
-// Counts a wrong password; the fifth in a row locks the account for the lock period.
-func (q *Queries) RecordLoginFailure(ctx context.Context, arg RecordLoginFailureParams) (*time.Time, error) {
-	row := q.db.QueryRow(ctx, recordLoginFailure, arg.MaxFailures, arg.LockSeconds, arg.ID)
+// A check failed: when max_failures are counted in a row, the account is locked for the lock
+// period (and the count starts again for the next period). No row: not locked by this one.
+func (q *Queries) LockAfterFailedLogin(ctx context.Context, arg LockAfterFailedLoginParams) (*time.Time, error) {
+	row := q.db.QueryRow(ctx, lockAfterFailedLogin, arg.LockSeconds, arg.ID, arg.MaxFailures)
 	var locked_until *time.Time
 	err := row.Scan(&locked_until)
 	return locked_until, err
 }
 
-const recordLoginSuccess = `-- name: RecordLoginSuccess :exec
-UPDATE users SET failed_logins = 0, locked_until = NULL, last_login_at = now() WHERE id = $1
+const recordLoginSuccess = `-- name: RecordLoginSuccess :execrows
+UPDATE users SET failed_logins = 0, last_login_at = now()
+ WHERE id = $1 AND (locked_until IS NULL OR locked_until <= now())
 `
 
-func (q *Queries) RecordLoginSuccess(ctx context.Context, id int64) error {
-	_, err := q.db.Exec(ctx, recordLoginSuccess, id)
-	return err
+// A right password clears the count, unless a lock was set while it was being checked: then
+// nothing changes and no row is counted (the sign-in is refused).
+func (q *Queries) RecordLoginSuccess(ctx context.Context, id int64) (int64, error) {
+	result, err := q.db.Exec(ctx, recordLoginSuccess, id)
+	if err != nil {
+		return 0, err
+	}
+	return result.RowsAffected(), nil
 }
 
 const setPassword = `-- name: SetPassword :exec
@@ -277,6 +305,28 @@ type SetPasswordParams struct {
 func (q *Queries) SetPassword(ctx context.Context, arg SetPasswordParams) error {
 	_, err := q.db.Exec(ctx, setPassword, arg.ID, arg.PasswordHash)
 	return err
+}
+
+const takeLoginSlot = `-- name: TakeLoginSlot :one
+UPDATE users SET failed_logins = failed_logins + 1
+ WHERE id = $1 AND failed_logins < $2::int
+   AND (locked_until IS NULL OR locked_until <= now())
+RETURNING failed_logins
+`
+
+type TakeLoginSlotParams struct {
+	ID          int64
+	MaxFailures int32
+}
+
+// Counts a password check as a failure before bcrypt runs, in one statement, so that guesses
+// sent at once cannot all find the account unlocked: at most max_failures checks are under
+// way or failed in a row. No row: the account is locked, or that many checks are under way.
+func (q *Queries) TakeLoginSlot(ctx context.Context, arg TakeLoginSlotParams) (int32, error) {
+	row := q.db.QueryRow(ctx, takeLoginSlot, arg.ID, arg.MaxFailures)
+	var failed_logins int32
+	err := row.Scan(&failed_logins)
+	return failed_logins, err
 }
 
 const updateProfile = `-- name: UpdateProfile :exec

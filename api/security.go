@@ -1,0 +1,91 @@
+package api
+
+import (
+	"net/http"
+	"net/url"
+	"strings"
+
+	"github.com/gin-gonic/gin"
+)
+
+// cabinetCSP is the Content-Security-Policy of every response but the payment page (which
+// sends its own, stricter one). The built cabinets are one module script and stylesheets
+// from our origin, with no inline script (scripts/e2e.sh fails on any violation):
+//   - script-src 'self': no inline script, no eval; an injected <script> never runs.
+//   - style-src 'self' 'unsafe-inline': Element Plus positions popovers, dialogs and table
+//     columns through style attributes and writes a few <style> elements at run time; CSS
+//     cannot run code, so this admits no script.
+//   - img-src, font-src data: — Element Plus's icons and fonts inline some as data: URLs.
+//   - frame-src / object-src blob: — the admin's PDF preview is a blob: URL in an iframe,
+//     which Chromium's PDF viewer shows as a plugin.
+//   - frame-ancestors 'none' (with X-Frame-Options DENY for older browsers): no site may
+//     frame a cabinet to trick a click.
+//   - form-action 'self', base-uri 'self', connect-src 'self': an injected form or <base>
+//     cannot send data elsewhere, and scripts talk only to this API.
+const cabinetCSP = "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; " +
+	"img-src 'self' data: blob:; font-src 'self' data:; connect-src 'self'; frame-src 'self' blob:; " +
+	"object-src 'self' blob:; worker-src 'self'; base-uri 'self'; form-action 'self'; frame-ancestors 'none'"
+
+// securityHeaders sends the headers every response carries: the CSP, no framing, no MIME
+// sniffing, no referrer beyond our origin. Answers under /api/ and the probes are not stored
+// by browsers or proxies (they carry personal data, and a shared computer's back button must
+// not show a dealer's customers to the next person); a handler may set its own Cache-Control
+// (the cabinets' hashed assets are cached for a year).
+func securityHeaders() gin.HandlerFunc {
+	return func(c *gin.Context) {
+		h := c.Writer.Header()
+		h.Set("Content-Security-Policy", cabinetCSP)
+		h.Set("X-Frame-Options", "DENY")
+		h.Set("X-Content-Type-Options", "nosniff")
+		h.Set("Referrer-Policy", "same-origin")
+		h.Set("Cross-Origin-Opener-Policy", "same-origin")
+		if p := c.Request.URL.Path; strings.HasPrefix(p, "/api/") || p == "/healthz" || p == "/readyz" {
+			h.Set("Cache-Control", "no-store")
+		}
+		c.Next()
+	}
+}
+
+// refuseCrossOrigin stops a state-changing request that a browser sends from another origin
+// (a page on another port of the same host counts: the Temporal UI's, say) before it reaches
+// a handler. A browser attaches the session cookie to such a request, so without this check a
+// page anywhere could cancel a dealer's sale or make an admin create an admin. Go's
+// http.CrossOriginProtection decides from Sec-Fetch-Site, or Origin against Host for browsers
+// without it; the public address (PUBLIC_URL) is trusted too, for a proxy that rewrites Host.
+//
+// Requests it lets through unchecked: a request carrying a bearer token (a browser cannot add
+// Authorization to a cross-origin request without CORS, which the API does not grant), the
+// payment page (its token in the path is the capability, not a cookie) and the Stripe
+// webhook (authenticated by its signature). Requests with neither Sec-Fetch-Site nor Origin
+// come from programs, not browsers, and carry no ambient credentials.
+func refuseCrossOrigin(publicURL string) gin.HandlerFunc {
+	cop := http.NewCrossOriginProtection()
+	if origin := originOf(publicURL); origin != "" {
+		_ = cop.AddTrustedOrigin(origin)
+	}
+	return func(c *gin.Context) {
+		if bearerToken(c) != "" || notCookieAuthenticated(c.Request.URL.Path) {
+			c.Next()
+			return
+		}
+		if err := cop.Check(c.Request); err != nil {
+			fail(c, http.StatusForbidden, "cross_origin")
+			return
+		}
+		c.Next()
+	}
+}
+
+// notCookieAuthenticated names the routes that a cookie never authenticates.
+func notCookieAuthenticated(path string) bool {
+	return strings.HasPrefix(path, "/pay/") || path == "/api/v1/webhooks/stripe"
+}
+
+// originOf is "scheme://host[:port]" of an address, or "" when it has none.
+func originOf(address string) string {
+	u, err := url.Parse(address)
+	if err != nil || u.Scheme == "" || u.Host == "" {
+		return ""
+	}
+	return u.Scheme + "://" + u.Host
+}
