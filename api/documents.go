@@ -115,6 +115,7 @@ func (s *Server) streamDocument(c *gin.Context, rd io.Reader, doc documents.Ref)
 	c.Header("Cache-Control", "private, no-store")
 	c.Header("X-Content-Type-Options", "nosniff")
 	c.Writer.Header().Set("Content-Type", doc.Mime)
+	allowLongAnswer(c)
 	c.Status(http.StatusOK)
 	if _, err := io.Copy(c.Writer, rd); err != nil {
 		s.log.WarnContext(c.Request.Context(), "stream document", "err", err, "document", doc.ID)

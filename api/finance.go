@@ -45,6 +45,7 @@ var financeMessages = map[string][2]string{
 	"payment_not_open":   {"Оплата сейчас не ждёт этого действия (статус «%s»)", "The payment does not wait for this now (it is %s)"},
 	"sale_final":         {"Продажа завершена, оплату изменить нельзя", "The sale has ended; its payment cannot change"},
 	"paid_at_future":     {"Дата оплаты не может быть в будущем", "The payment date cannot be in the future"},
+	"paid_at_early":      {"Дата оплаты не может быть раньше выставления счёта (%s)", "The payment date cannot be before the invoice was issued (%s)"},
 }
 
 func failFinance(c *gin.Context, status int, code string, args ...any) {
@@ -298,7 +299,7 @@ func (s *Server) markPaymentPaid(c *gin.Context) {
 		return
 	}
 	req.Reference = strings.TrimSpace(req.Reference)
-	paidAt, fields := s.checkMarkPaid(c, req)
+	paidAt, fields := s.checkMarkPaid(c, req, p.CreatedAt)
 	if len(fields) > 0 {
 		failFields(c, fields)
 		return
@@ -315,9 +316,10 @@ func (s *Server) markPaymentPaid(c *gin.Context) {
 	s.changePayment(c, p, workflows.UpdateMarkPaid, in, "payment.mark_paid")
 }
 
-// checkMarkPaid validates a recorded transfer: a date not in the future and a payment order
-// reference.
-func (s *Server) checkMarkPaid(c *gin.Context, req markPaidRequest) (time.Time, map[string]string) {
+// checkMarkPaid validates a recorded transfer: a date from the day the invoice was issued (a
+// transfer cannot pay an invoice before it exists; a typo of 1900 would post to a closed
+// year) up to now, and a payment order reference.
+func (s *Server) checkMarkPaid(c *gin.Context, req markPaidRequest, issuedAt time.Time) (time.Time, map[string]string) {
 	fields := structErrors(c, &req)
 	if _, bad := fields["paid_at"]; bad || req.PaidAt == "" {
 		return time.Time{}, fields
@@ -328,6 +330,9 @@ func (s *Server) checkMarkPaid(c *gin.Context, req markPaidRequest) (time.Time, 
 		fields["paid_at"] = fieldMessage(lang(c), "date")
 	case paidAt.After(time.Now().Add(clockSkew)):
 		fields["paid_at"] = pick(financeMessages, "paid_at_future", lang(c))
+	case paidAt.Before(startOfDay(issuedAt.In(s.cfg.CompanyTZ))):
+		fields["paid_at"] = fmt.Sprintf(pick(financeMessages, "paid_at_early", lang(c)),
+			issuedAt.In(s.cfg.CompanyTZ).Format("02.01.2006"))
 	}
 	return paidAt, fields
 }
@@ -507,6 +512,12 @@ func (q *queryCheck) uuid(name string) *uuid.UUID {
 }
 
 // parseTime reads a time as YYYY-MM-DD (midnight in the company's zone) or RFC 3339.
+// startOfDay is 00:00 of t's day in t's zone.
+func startOfDay(t time.Time) time.Time {
+	y, m, d := t.Date()
+	return time.Date(y, m, d, 0, 0, 0, 0, t.Location())
+}
+
 func (s *Server) parseTime(v string) (time.Time, bool) {
 	if t, err := time.ParseInLocation(time.DateOnly, v, s.cfg.CompanyTZ); err == nil {
 		return t, true

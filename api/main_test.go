@@ -34,10 +34,12 @@ import (
 // The suite runs against the real parts: a private PostgreSQL cluster with the migrations and
 // demo data, and a Temporal dev server.
 var (
-	baseURL  string
-	pool     *pgxpool.Pool
-	temporal client.Client
-	testCfg  config.Config
+	baseURL string
+	// metricsURL is the metrics listener (METRICS_ADDR), apart from the public one
+	metricsURL string
+	pool       *pgxpool.Pool
+	temporal   client.Client
+	testCfg    config.Config
 )
 
 func TestMain(m *testing.M) {
@@ -121,6 +123,9 @@ func run(m *testing.M) int {
 	hs.Start()
 	defer hs.Close()
 	baseURL = hs.URL
+	ms := httptest.NewServer(srv.MetricsHandler())
+	defer ms.Close()
+	metricsURL = ms.URL
 	return m.Run()
 }
 
@@ -227,4 +232,19 @@ func expectStatus(t *testing.T, r response, want int) {
 	if r.Status != want {
 		t.Fatalf("status %d, want %d: %s", r.Status, want, r.Body)
 	}
+}
+
+// scrapeMetrics reads /metrics from the metrics listener, as Prometheus does.
+func scrapeMetrics(t *testing.T) string {
+	t.Helper()
+	resp, err := http.Get(metricsURL + "/metrics")
+	if err != nil {
+		t.Fatalf("scrape metrics: %v", err)
+	}
+	defer resp.Body.Close()
+	b, _ := io.ReadAll(resp.Body)
+	if resp.StatusCode != http.StatusOK {
+		t.Fatalf("scrape metrics: %d %s", resp.StatusCode, b)
+	}
+	return string(b)
 }

@@ -16,7 +16,8 @@ import (
 
 type quoteRequest struct {
 	// Vehicle needs only what the price depends on (year, mileage, power, category; make for
-	// eligibility); a VIN, if given, is checked for a live contract.
+	// eligibility); a VIN, if given, is checked for a live contract when a manager or an admin
+	// asks (a dealer learns of it only through the review at submit).
 	Vehicle     warranty.Vehicle `json:"vehicle"`
 	TariffCode  string           `json:"tariff_code" validate:"required,max=32"`
 	TermMonths  int              `json:"term_months" validate:"required,gte=1,lte=120"`
@@ -73,7 +74,7 @@ func (s *Server) createQuote(c *gin.Context) {
 		return
 	}
 	commission, ok := s.quoteCommission(c, req.PartnerID)
-	if !ok {
+	if !ok || s.refuseInactivePartner(c, quotedPartner(caller(c), req.PartnerID)...) {
 		return
 	}
 	today := time.Now().In(s.cfg.CompanyTZ)
@@ -128,8 +129,23 @@ func (s *Server) quoteCommission(c *gin.Context, partnerID *int64) (int64, bool)
 	return int64(p.CommissionBp), true
 }
 
-// vinUnderContract looks a well-formed VIN up among live contracts; no VIN, no flag.
+// quotedPartner is the partner a manager or an admin prices for, checked visible by
+// quoteCommission; a dealer's own partner is added by refuseInactivePartner.
+func quotedPartner(cl Caller, partnerID *int64) []int64 {
+	if cl.Role == "dealer" || partnerID == nil {
+		return nil
+	}
+	return []int64{*partnerID}
+}
+
+// vinUnderContract looks a well-formed VIN up among live contracts; no VIN, no flag. A dealer
+// is never told: a live contract may be another partner's, and the quote would tell any
+// dealer which VINs their competitors insured. The flag is raised at submit, for the manager
+// who reviews the sale.
 func (s *Server) vinUnderContract(c *gin.Context, vin string) (bool, error) {
+	if caller(c).Role == "dealer" {
+		return false, nil
+	}
 	normalized, bad := warranty.NormalizeVIN(vin)
 	if bad != nil {
 		return false, nil

@@ -35,6 +35,7 @@ var saleMessages = map[string][2]string{
 	"sale_unavailable":   {"Не удалось выполнить действие, повторите попытку", "The action could not be completed, please try again"},
 	"contract_not_ready": {"Договор ещё не оформлен", "The contract is not issued yet"},
 	"salon_inactive":     {"Салон закрыт для продаж", "The salon is closed for sales"},
+	"partner_not_active": {"Партнёр «%s» сейчас %s: новые продажи, их отправка и расчёт цены недоступны", "The partner %s is %s: new sales, submitting them and quotes are not available"},
 	"step_vehicle":       {"Заполните шаг «Автомобиль»", "Fill in the vehicle step"},
 	"step_customer":      {"Заполните шаг «Клиент»", "Fill in the customer step"},
 	"step_tariff":        {"Заполните шаг «Тариф»", "Fill in the tariff step"},
@@ -288,6 +289,9 @@ func (s *Server) openSale(c *gin.Context) {
 		failFields(c, map[string]string{"salon_id": saleMessage(lang(c), "salon_inactive")})
 		return
 	}
+	if s.refuseInactivePartner(c, salon.PartnerID) {
+		return
+	}
 	saleID := uuid.Must(uuid.NewV7()).String()
 	in := workflows.SaleInput{SaleID: saleID, SalonID: salon.ID, PartnerID: salon.PartnerID, City: salon.City,
 		Seller: actor(c), TimeZone: s.cfg.CompanyTZ.String(), Risk: s.cfg.Risk, DunningSchedule: s.cfg.DunningSchedule,
@@ -525,7 +529,7 @@ func (s *Server) currentTariff(c *gin.Context, code string) (workflows.TariffSna
 
 func (s *Server) submitSale(c *gin.Context) {
 	ref, ok := s.visibleSale(c)
-	if !ok {
+	if !ok || s.refuseInactivePartner(c, ref.PartnerID) {
 		return
 	}
 	if !s.withinCreditLimit(c, ref) {

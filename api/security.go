@@ -4,6 +4,7 @@ import (
 	"net/http"
 	"net/url"
 	"strings"
+	"time"
 
 	"github.com/gin-gonic/gin"
 )
@@ -88,4 +89,14 @@ func originOf(address string) string {
 		return ""
 	}
 	return u.Scheme + "://" + u.Host
+}
+
+// downloadWriteTimeout is how long a download (an export, a stored document) may take to
+// reach a slow client: a 13 MB register over a mobile link takes minutes, more than
+// HTTP_WRITE_TIMEOUT allows an ordinary answer.
+const downloadWriteTimeout = 15 * time.Minute
+
+// allowLongAnswer moves the answer's write deadline to downloadWriteTimeout from now.
+func allowLongAnswer(c *gin.Context) {
+	_ = http.NewResponseController(c.Writer).SetWriteDeadline(time.Now().Add(downloadWriteTimeout))
 }

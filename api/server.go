@@ -59,10 +59,34 @@ func New(d Deps) *Server {
 	}
 	return &Server{cfg: d.Config, log: d.Log, pool: d.Pool, q: store.New(d.Pool), temporal: d.Temporal,
 		loginLimiter: newIPLimiter(d.Config.LoginFailuresPerMinute, d.Config.LoginFailureBurst),
-		dummyHash: newDummyHash(d.Config.BcryptCost), metrics: newHTTPMetrics(d.Registry), gatherer: d.Gatherer, web: d.Web, docs: d.Documents}
+		dummyHash:    newDummyHash(d.Config.BcryptCost), metrics: newHTTPMetrics(d.Registry), gatherer: d.Gatherer, web: d.Web, docs: d.Documents}
 }
 
-// Handler is the whole HTTP surface: the API under /api/v1, probes, metrics and the cabinets.
+// readHeaderTimeout bounds reading a request's headers (a slow-header client is cut off); the
+// body, the answer and idleness have configured bounds (HTTP_*_TIMEOUT).
+const readHeaderTimeout = 10 * time.Second
+
+// maxHeaderBytes bounds a request's headers: a session cookie and a few headers need far less.
+const maxHeaderBytes = 64 << 10
+
+// NewHTTPServer is the http.Server for the API's or the metrics' handler, with every timeout
+// set: a client that sends its request slowly, reads its answer slowly or keeps an idle
+// connection open holds a connection only that long.
+func NewHTTPServer(cfg config.Config, addr string, h http.Handler) *http.Server {
+	return &http.Server{Addr: addr, Handler: h, ReadHeaderTimeout: readHeaderTimeout, ReadTimeout: cfg.HTTPReadTimeout,
+		WriteTimeout: cfg.HTTPWriteTimeout, IdleTimeout: cfg.HTTPIdleTimeout, MaxHeaderBytes: maxHeaderBytes}
+}
+
+// MetricsHandler serves GET /metrics (HTTP, Go runtime and stuck-sales metrics). It is not
+// part of Handler: it listens on METRICS_ADDR, loopback by default, because the figures
+// describe the business (sales stuck, request rates per route) to whoever can read them.
+func (s *Server) MetricsHandler() http.Handler {
+	mux := http.NewServeMux()
+	mux.Handle("GET /metrics", promhttp.HandlerFor(s.gatherer, promhttp.HandlerOpts{}))
+	return mux
+}
+
+// Handler is the whole public HTTP surface: the API under /api/v1, probes and the cabinets.
 func (s *Server) Handler() http.Handler {
 	gin.SetMode(gin.ReleaseMode)
 	r := gin.New()
@@ -75,7 +99,6 @@ func (s *Server) Handler() http.Handler {
 
 	r.GET("/healthz", s.healthz)
 	r.GET("/readyz", s.readyz)
-	r.GET("/metrics", gin.WrapH(promhttp.HandlerFor(s.gatherer, promhttp.HandlerOpts{})))
 
 	v1 := r.Group("/api/v1")
 	v1.POST("/auth/login", s.login)
@@ -160,13 +183,16 @@ func (s *Server) readyz(c *gin.Context) {
 	defer cancel()
 	checks := gin.H{"postgres": "ok", "temporal": "ok"}
 	ready, degraded := true, false
+	// the probe is public: causes (addresses, driver messages) go to the log, not the answer
 	if err := s.pool.Ping(ctx); err != nil {
-		checks["postgres"], ready = err.Error(), false
+		s.log.WarnContext(ctx, "readyz: postgres", "err", err)
+		checks["postgres"], ready = "unavailable", false
 	}
 	if s.temporal == nil {
 		checks["temporal"], degraded = "not connected", true
 	} else if _, err := s.temporal.CheckHealth(ctx, &client.CheckHealthRequest{}); err != nil {
-		checks["temporal"], degraded = err.Error(), true
+		s.log.WarnContext(ctx, "readyz: temporal", "err", err)
+		checks["temporal"], degraded = "unavailable", true
 	}
 	status := http.StatusOK
 	if !ready {

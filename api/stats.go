@@ -215,6 +215,7 @@ func (s *Server) startDownload(c *gin.Context, file, contentType string) {
 	c.Header("Content-Disposition", attachment(file))
 	c.Header("Cache-Control", "no-store")
 	c.Header("X-Accel-Buffering", "no")
+	allowLongAnswer(c)
 	c.Status(http.StatusOK)
 	c.Writer.WriteHeaderNow()
 	c.Writer.Flush()

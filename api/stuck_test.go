@@ -59,8 +59,7 @@ func TestASaleWhoseProjectionIsRefusedStaysUsableAndIsListedAsStuck(t *testing.T
 		t.Errorf("the stuck sales %s do not list %s", r.Body, sale.ID)
 	}
 	expectStatus(t, dealer.do("GET", "/api/v1/stuck-sales", nil), http.StatusForbidden)
-	metrics := anonymous(t).do("GET", "/metrics", nil)
-	if !strings.Contains(string(metrics.Body), `karso_sales_stuck{reason="read_model_behind"}`) {
+	if !strings.Contains(scrapeMetrics(t), `karso_sales_stuck{reason="read_model_behind"}`) {
 		t.Errorf("no stuck-sales metric in /metrics")
 	}
 

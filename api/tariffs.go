@@ -46,7 +46,9 @@ var catalogMessages = map[string][2]string{
 	"already_published": {"Эта версия уже опубликована; опубликованные версии не меняются",
 		"This version is already published; published versions never change"},
 	"tariff_exists": {"Тариф с таким кодом уже есть", "A tariff with this code already exists"},
-	"max_discount":  {"Максимальная скидка — не больше 50 % (5000 б. п.)", "The maximum discount is at most 50% (5000 bp)"},
+	"valid_from_range": {"Дата начала действия — с 01.01.2000 и не дальше чем на %d лет вперёд",
+		"The start date must be from 1 Jan 2000 and at most %d years ahead"},
+	"max_discount": {"Максимальная скидка — не больше 50 % (5000 б. п.)", "The maximum discount is at most 50% (5000 bp)"},
 }
 
 // failCatalog answers one of the catalogue's error codes in the caller's language.
@@ -287,6 +289,9 @@ func checkTariffRules(c *gin.Context, code string, in tariffEdit, fields map[str
 			fields[field] = msg
 		}
 	}
+	if in.ValidFrom != nil && !plausibleValidFrom(*in.ValidFrom, time.Now()) {
+		fields["valid_from"] = fmt.Sprintf(pick(catalogMessages, "valid_from_range", l), validFromYearsAhead)
+	}
 	if _, seen := fields["price_rules.max_discount_bp"]; !seen && in.PriceRules.MaxDiscountBP > maxTariffDiscountBP {
 		fields["price_rules.max_discount_bp"] = pick(catalogMessages, "max_discount", l)
 	}
@@ -295,6 +300,15 @@ func checkTariffRules(c *gin.Context, code string, in tariffEdit, fields map[str
 		return false
 	}
 	return true
+}
+
+// validFromYearsAhead is how far ahead a tariff version may be scheduled.
+const validFromYearsAhead = 10
+
+// plausibleValidFrom bounds a version's start: year 0 or 9999 is a typo, and PostgreSQL and
+// the contracts would carry it.
+func plausibleValidFrom(t, now time.Time) bool {
+	return !t.Before(time.Date(2000, time.January, 1, 0, 0, 0, 0, time.UTC)) && !t.After(now.AddDate(validFromYearsAhead, 0, 0))
 }
 
 // versionParams turns an edit into the row of a new draft version.

@@ -26,6 +26,15 @@ type Config struct {
 	BlobURL           string
 	LogLevel          slog.Level
 
+	// MetricsAddr is where /metrics listens, apart from the public address: loopback by
+	// default, so that only the host's Prometheus (or an operator's tunnel) reads it.
+	MetricsAddr string
+	// HTTPReadTimeout, HTTPWriteTimeout and HTTPIdleTimeout bound a request's reading, its
+	// answer (downloads get longer) and a kept-alive connection's idleness.
+	HTTPReadTimeout  time.Duration
+	HTTPWriteTimeout time.Duration
+	HTTPIdleTimeout  time.Duration
+
 	// LiveQueryTimeout is how long a sale's page waits for its workflow's live state before
 	// it shows the state the read model stored, marked stale (no worker, Temporal down).
 	LiveQueryTimeout time.Duration
@@ -62,6 +71,7 @@ func Load() (Config, error) {
 	c := Config{
 		DatabaseURL:         env("DATABASE_URL", "postgres://karso@127.0.0.1:54329/karso?sslmode=disable"),
 		HTTPAddr:            env("HTTP_ADDR", "127.0.0.1:8080"),
+		MetricsAddr:         env("METRICS_ADDR", "127.0.0.1:9464"),
 		TemporalAddress:     env("TEMPORAL_ADDRESS", "127.0.0.1:7233"),
 		TemporalNamespace:   env("TEMPORAL_NAMESPACE", "default"),
 		TemporalTaskQueue:   env("TEMPORAL_TASK_QUEUE", "karso"),
@@ -81,6 +91,15 @@ func Load() (Config, error) {
 	}
 	if c.SessionTTL, err = time.ParseDuration(env("SESSION_TTL", "12h")); err != nil {
 		return c, fmt.Errorf("SESSION_TTL: %w", err)
+	}
+	if c.HTTPReadTimeout, err = time.ParseDuration(env("HTTP_READ_TIMEOUT", "30s")); err != nil {
+		return c, fmt.Errorf("HTTP_READ_TIMEOUT: %w", err)
+	}
+	if c.HTTPWriteTimeout, err = time.ParseDuration(env("HTTP_WRITE_TIMEOUT", "2m")); err != nil {
+		return c, fmt.Errorf("HTTP_WRITE_TIMEOUT: %w", err)
+	}
+	if c.HTTPIdleTimeout, err = time.ParseDuration(env("HTTP_IDLE_TIMEOUT", "2m")); err != nil {
+		return c, fmt.Errorf("HTTP_IDLE_TIMEOUT: %w", err)
 	}
 	if c.LiveQueryTimeout, err = time.ParseDuration(env("LIVE_QUERY_TIMEOUT", "3s")); err != nil || c.LiveQueryTimeout <= 0 {
 		return c, fmt.Errorf("LIVE_QUERY_TIMEOUT: a positive duration, got %q", os.Getenv("LIVE_QUERY_TIMEOUT"))

@@ -1,7 +1,6 @@
 package documents
 
 import (
-	"bytes"
 	"errors"
 	"fmt"
 	"regexp"
@@ -26,12 +25,14 @@ type TemplateVersion struct {
 // TemplateError is a mistake in a template's text: Field is "title" or "body", Line the line
 // of that field it is on, Problem what is wrong in English as text/template says it, and
 // Placeholder the unknown placeholder ("{{.Vehicle.Colour}}") or function ("rubles") when
-// that is the mistake.
+// that is the mistake, and Limit the bound it ran into (LimitOutput…) when it ran too long or
+// wrote too much.
 type TemplateError struct {
 	Field       string
 	Line        int
 	Problem     string
 	Placeholder string
+	Limit       string
 }
 
 func (e *TemplateError) Error() string {
@@ -42,6 +43,9 @@ func (e *TemplateError) Error() string {
 func (e *TemplateError) Message(lang string) string {
 	en := warranty.Language(lang) == "en"
 	function := e.Placeholder != "" && !strings.HasPrefix(e.Placeholder, "{{")
+	if e.Limit != "" {
+		return limitMessage(e.Limit, en)
+	}
 	switch {
 	case function && en:
 		return fmt.Sprintf("Line %d: unknown function %q", e.Line, e.Placeholder)
@@ -55,6 +59,26 @@ func (e *TemplateError) Message(lang string) string {
 		return fmt.Sprintf("Line %d: %s", e.Line, e.Problem)
 	default:
 		return fmt.Sprintf("Строка %d: ошибка в шаблоне: %s", e.Line, e.Problem)
+	}
+}
+
+// limitMessage explains a bound the template ran into.
+func limitMessage(limit string, en bool) string {
+	switch {
+	case limit == LimitOutput && en:
+		return fmt.Sprintf("The template writes more than %d MiB: check its loops", MaxTemplateOutput>>20)
+	case limit == LimitOutput:
+		return fmt.Sprintf("Шаблон выводит больше %d МиБ текста: проверьте циклы", MaxTemplateOutput>>20)
+	case limit == LimitText && en:
+		return fmt.Sprintf("A function in the template builds a text longer than %d KiB", maxFuncResult>>10)
+	case limit == LimitText:
+		return fmt.Sprintf("Функция в шаблоне строит текст длиннее %d КиБ", maxFuncResult>>10)
+	case en:
+		return fmt.Sprintf("The template runs too long (over %d loop steps or %s): check its loops and template calls",
+			MaxTemplateSteps, MaxTemplateTime)
+	default:
+		return fmt.Sprintf("Шаблон выполняется слишком долго (больше %d шагов циклов или %s): проверьте циклы и вызовы шаблонов",
+			MaxTemplateSteps, MaxTemplateTime)
 	}
 }
 
@@ -84,18 +108,33 @@ func expand(tmpl TemplateVersion, data any) (title, body string, err error) {
 	return strings.TrimSpace(title), body, nil
 }
 
-// execute runs one template text. missingkey=error makes a typo in a map key fail as loudly
-// as a typo in a struct field does, instead of printing "<no value>" into a contract.
+// execute runs one template text, within the bounds of bounds.go. missingkey=error makes a
+// typo in a map key fail as loudly as a typo in a struct field does, instead of printing
+// "<no value>" into a contract.
 func execute(field, text string, data any) (string, error) {
-	t, err := template.New(field).Funcs(funcs).Option("missingkey=error").Parse(text)
+	b := &budget{start: time.Now()}
+	t, err := template.New(field).Funcs(funcs).Funcs(b.funcs()).Option("missingkey=error").Parse(text)
 	if err != nil {
 		return "", templateError(field, err)
 	}
-	var buf bytes.Buffer
-	if err := t.Execute(&buf, data); err != nil {
+	instrument(t)
+	var out limitedWriter
+	if err := t.Execute(&out, data); err != nil {
+		if limit := limitOf(err); limit != "" {
+			return "", &TemplateError{Field: field, Line: lineOf(err), Problem: errLimit{limit}.Error(), Limit: limit}
+		}
 		return "", templateError(field, err)
 	}
-	return buf.String(), nil
+	return string(out.buf), nil
+}
+
+// lineOf is the line text/template's error names, or 0.
+func lineOf(err error) int {
+	if m := errPosition.FindStringSubmatch(err.Error()); m != nil {
+		n, _ := strconv.Atoi(m[1])
+		return n
+	}
+	return 0
 }
 
 var (

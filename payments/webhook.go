@@ -59,18 +59,32 @@ func VerifyStripeEvent(payload []byte, sigHeader, secret string, now time.Time) 
 	return ev, nil
 }
 
-// signatureTime reads t= of a Stripe-Signature header ("t=1495999758,v1=…").
+// signatureTime reads t= of a Stripe-Signature header ("t=1495999758,v1=…") the way stripe-go
+// reads it when it checks the signature (pairs split on "," then "="), and refuses a header
+// with more than one t=: stripe-go signs with the last one, so a fresh t= put in front of a
+// replayed event's own would otherwise pass the freshness check with the old signature.
 func signatureTime(header string) (time.Time, error) {
-	for _, part := range strings.Split(header, ",") {
-		if v, ok := strings.CutPrefix(part, "t="); ok {
-			sec, err := strconv.ParseInt(v, 10, 64)
-			if err != nil {
-				break
-			}
-			return time.Unix(sec, 0), nil
+	var at time.Time
+	seen := 0
+	for _, pair := range strings.Split(header, ",") {
+		parts := strings.Split(pair, "=")
+		if len(parts) != 2 || parts[0] != "t" {
+			continue
 		}
+		sec, err := strconv.ParseInt(parts[1], 10, 64)
+		if err != nil {
+			return time.Time{}, fmt.Errorf("%w: malformed timestamp", ErrInvalidSignature)
+		}
+		at, seen = time.Unix(sec, 0), seen+1
 	}
-	return time.Time{}, fmt.Errorf("%w: no timestamp", ErrInvalidSignature)
+	switch seen {
+	case 0:
+		return time.Time{}, fmt.Errorf("%w: no timestamp", ErrInvalidSignature)
+	case 1:
+		return at, nil
+	default:
+		return time.Time{}, fmt.Errorf("%w: %d timestamps", ErrInvalidSignature, seen)
+	}
 }
 
 // RecordWebhookEvent remembers a provider's event id and reports whether it is new; a

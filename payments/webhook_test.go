@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"testing"
 	"time"
 
@@ -54,6 +55,12 @@ func TestVerifyStripeEventAcceptsOnlyFreshEventsSignedWithOurSecret(t *testing.T
 		{"stale", sign(payload, secret, now.Add(-6*time.Minute)), secret, payments.ErrStaleEvent},
 		{"from the future", sign(payload, secret, now.Add(6*time.Minute)), secret, payments.ErrStaleEvent},
 		{"no secret configured", sign(payload, "", now), "", payments.ErrWebhookSecretMissing},
+		// a replay of an old event with a fresh t= in front of its own: stripe-go checks the
+		// signature against the last t=, so the first must not pass for its freshness
+		{"replay behind a fresh timestamp", fmt.Sprintf("t=%d,", now.Unix()) + sign(payload, secret, now.Add(-time.Hour)),
+			secret, payments.ErrInvalidSignature},
+		{"fresh timestamp after the signed one", sign(payload, secret, now.Add(-time.Hour)) + fmt.Sprintf(",t=%d", now.Unix()),
+			secret, payments.ErrInvalidSignature},
 	}
 	for _, c := range refused {
 		if _, err := payments.VerifyStripeEvent(payload, c.header, c.secret, now); !errors.Is(err, c.want) {

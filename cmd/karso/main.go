@@ -183,20 +183,26 @@ func serve(ctx context.Context, cfg config.Config, log *slog.Logger, what string
 		reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
 		srv := api.New(api.Deps{Config: cfg, Log: log, Pool: pool, Temporal: tc, Registry: reg, Gatherer: reg, Web: web.Assets(),
 			Documents: docs})
-		httpSrv := &http.Server{Addr: cfg.HTTPAddr, Handler: srv.Handler(), ReadHeaderTimeout: 10 * time.Second}
-		g.Go(func() error {
-			log.Info("api listening", "addr", cfg.HTTPAddr)
-			if err := httpSrv.ListenAndServe(); err != nil && !errors.Is(err, http.ErrServerClosed) {
-				return fmt.Errorf("http: %w", err)
-			}
-			return nil
-		})
+		httpSrv := api.NewHTTPServer(cfg, cfg.HTTPAddr, srv.Handler())
+		metricsSrv := api.NewHTTPServer(cfg, cfg.MetricsAddr, srv.MetricsHandler())
+		for _, l := range []struct {
+			name string
+			srv  *http.Server
+		}{{"api", httpSrv}, {"metrics", metricsSrv}} {
+			g.Go(func() error {
+				log.Info(l.name+" listening", "addr", l.srv.Addr)
+				if err := l.srv.ListenAndServe(); err != nil && !errors.Is(err, http.ErrServerClosed) {
+					return fmt.Errorf("%s http: %w", l.name, err)
+				}
+				return nil
+			})
+		}
 		g.Go(func() error {
 			<-ctx.Done()
 			shutdownCtx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
 			defer cancel()
 			log.Info("api shutting down")
-			return httpSrv.Shutdown(shutdownCtx)
+			return errors.Join(httpSrv.Shutdown(shutdownCtx), metricsSrv.Shutdown(shutdownCtx))
 		})
 	}
 	return g.Wait()
