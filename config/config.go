@@ -65,9 +65,10 @@ type Config struct {
 	Risk warranty.RiskThresholds
 }
 
-// Load reads the environment. It fails on values that are present but malformed, so a typo
-// never silently falls back to a default.
-func Load() (Config, error) {
+// read reads the environment (Load then checks the ranges). It fails on values that are
+// present but malformed, naming the variable first, so a typo never silently falls back to a
+// default.
+func read() (Config, error) {
 	c := Config{
 		DatabaseURL:         env("DATABASE_URL", "postgres://karso@127.0.0.1:54329/karso?sslmode=disable"),
 		HTTPAddr:            env("HTTP_ADDR", "127.0.0.1:8080"),

@@ -10,6 +10,7 @@ PGPORT=${PGPORT:-54329}
 TEMPORAL_PORT=${TEMPORAL_PORT:-7233}
 TEMPORAL_UI_PORT=${TEMPORAL_UI_PORT:-8233}
 export HTTP_ADDR=${HTTP_ADDR:-127.0.0.1:8080}
+export METRICS_ADDR=${METRICS_ADDR:-127.0.0.1:9464}
 export DATABASE_URL=${DATABASE_URL:-postgres://karso@127.0.0.1:$PGPORT/karso?sslmode=disable}
 export TEMPORAL_ADDRESS=${TEMPORAL_ADDRESS:-127.0.0.1:$TEMPORAL_PORT}
 export BLOB_URL=${BLOB_URL:-file://$DATA/blobs}
@@ -48,7 +49,8 @@ cat <<TEXT
   Karso PRM is running.
 
     Cabinets     http://$HTTP_ADDR/
-    API          http://$HTTP_ADDR/api/v1   (health: /healthz, /readyz, metrics: /metrics)
+    API          http://$HTTP_ADDR/api/v1   (health: /healthz, /readyz)
+    Metrics      http://$METRICS_ADDR/metrics
     Temporal UI  http://127.0.0.1:$TEMPORAL_UI_PORT/
     PostgreSQL   $DATABASE_URL
 
