@@ -293,11 +293,13 @@ func TestOpenAPIDocumentIsConsistent(t *testing.T) {
 	}
 }
 
-// TestOpenAPIRolesMatchTheServer signs in as each role and calls every documented operation:
-// a role outside its x-roles must get 403 forbidden, a role inside must not. Path parameters
-// name records that do not exist, so an allowed call ends in 404 or 4xx before it changes
-// anything; a call that could act without a path parameter or a body (sign-out) is made only
-// by the roles that must be refused.
+// TestOpenAPIRolesMatchTheServer signs in as each role and calls every documented operation,
+// and calls each anonymously too: a role outside its x-roles must get 403 forbidden, a role
+// inside must not; without a session every operation but the public ones answers 401
+// unauthenticated, and a public one never does. Path parameters name records that do not
+// exist, so an allowed call ends in 404 or 4xx before it changes anything; a call that could
+// act without a path parameter or a body (sign-out) is made only by the roles that must be
+// refused. Every answer of the walk carries the security headers (checkSecurityHeaders).
 func TestOpenAPIRolesMatchTheServer(t *testing.T) {
 	doc, _ := readOpenAPI(t)
 	mounted := mountedRoutes(t) // an unmounted operation is TestOpenAPIDocumentsEveryMountedRoute's to report
@@ -305,8 +307,10 @@ func TestOpenAPIRolesMatchTheServer(t *testing.T) {
 	for _, r := range roles {
 		sessions[r] = login(t, r+"@karso.test")
 	}
+	nobody := anonymous(t)
+	calls := 0
 	for _, o := range doc.operations(t) {
-		if slices.Contains(o.op.Roles, "public") || !mounted[o.key()] {
+		if !mounted[o.key()] {
 			continue
 		}
 		path := o.path
@@ -316,17 +320,34 @@ func TestOpenAPIRolesMatchTheServer(t *testing.T) {
 			}
 		}
 		bodyRequired := o.op.RequestBody != nil && o.op.RequestBody.Required
+		var body any
+		if bodyRequired {
+			body = "" // an empty JSON body: refused before the handler does anything
+		}
+		public := slices.Contains(o.op.Roles, "public")
+
+		r := nobody.do(o.method, path, body)
+		calls++
+		checkSecurityHeaders(t, o, r)
+		unauthenticated := r.Status == http.StatusUnauthorized && strings.Contains(string(r.Body), `"unauthenticated"`)
+		switch {
+		case public && unauthenticated:
+			t.Errorf("%s: x-roles makes it public, the server asks for a session: %s", o.key(), r.Body)
+		case !public && !unauthenticated:
+			t.Errorf("%s: needs a session, the server answers %d without one: %s", o.key(), r.Status, r.Body)
+		}
+		if public {
+			continue
+		}
 		harmless := o.method == http.MethodGet || path != o.path || bodyRequired
 		for _, role := range roles {
 			allowed := slices.Contains(o.op.Roles, role)
 			if allowed && !harmless {
 				continue
 			}
-			var body any
-			if bodyRequired {
-				body = "" // an empty JSON body: refused before the handler does anything
-			}
 			r := sessions[role].do(o.method, path, body)
+			calls++
+			checkSecurityHeaders(t, o, r)
 			forbidden := r.Status == http.StatusForbidden && strings.Contains(string(r.Body), `"forbidden"`)
 			switch {
 			case allowed && forbidden:
@@ -335,6 +356,26 @@ func TestOpenAPIRolesMatchTheServer(t *testing.T) {
 				t.Errorf("%s: x-roles refuses %s, the server answers %d: %s", o.key(), role, r.Status, r.Body)
 			}
 		}
+	}
+	t.Logf("%d calls over %d operations", calls, len(doc.operations(t)))
+}
+
+// checkSecurityHeaders: every answer forbids framing and MIME sniffing and has a CSP that
+// frames nothing; the API's answers and the payment page are never stored.
+func checkSecurityHeaders(t *testing.T, o operation, r response) {
+	t.Helper()
+	h := r.Header
+	if h.Get("X-Content-Type-Options") != "nosniff" || h.Get("X-Frame-Options") != "DENY" ||
+		!strings.Contains(h.Get("Content-Security-Policy"), "frame-ancestors 'none'") {
+		t.Errorf("%s: answered %d without the security headers: %v", o.key(), r.Status, h)
+	}
+	for _, directive := range strings.Split(h.Get("Content-Security-Policy"), ";") {
+		if d := strings.TrimSpace(directive); strings.HasPrefix(d, "script-src") && strings.Contains(d, "'unsafe-") {
+			t.Errorf("%s: the CSP lets inline or evaluated scripts run: %s", o.key(), d)
+		}
+	}
+	if !strings.Contains(h.Get("Cache-Control"), "no-store") {
+		t.Errorf("%s: answered %d with Cache-Control %q, want no-store", o.key(), r.Status, h.Get("Cache-Control"))
 	}
 }
 

@@ -12,6 +12,7 @@ import (
 	"encoding/base64"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"io"
 	"log/slog"
 	"net/http"
@@ -408,6 +409,9 @@ func TestStripeWebhookRefusesForgedStaleAndUnknownEvents(t *testing.T) {
 	}{
 		{"forged", forgedBody, forgedSig, "invalid_signature"},
 		{"stale", staleBody, staleSig, "invalid_signature"},
+		// a replay of the stale event behind a fresh timestamp: stripe-go checks the signature
+		// against the last t=, which once let the first one pass the freshness check
+		{"stale behind a fresh t=", staleBody, fmt.Sprintf("t=%d,", time.Now().Unix()) + staleSig, "invalid_signature"},
 		{"unsigned", forgedBody, "", "invalid_signature"},
 		{"unknown intent", unknownBody, unknownSig, "unknown_payment_intent"},
 	}

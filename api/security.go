@@ -31,7 +31,8 @@ const cabinetCSP = "default-src 'self'; script-src 'self'; style-src 'self' 'uns
 // sniffing, no referrer beyond our origin. Answers under /api/ and the probes are not stored
 // by browsers or proxies (they carry personal data, and a shared computer's back button must
 // not show a dealer's customers to the next person); a handler may set its own Cache-Control
-// (the cabinets' hashed assets are cached for a year).
+// (the cabinets' hashed assets are cached for a year). The payment pages are not stored either:
+// their address is the payer's capability.
 func securityHeaders() gin.HandlerFunc {
 	return func(c *gin.Context) {
 		h := c.Writer.Header()
@@ -40,7 +41,7 @@ func securityHeaders() gin.HandlerFunc {
 		h.Set("X-Content-Type-Options", "nosniff")
 		h.Set("Referrer-Policy", "same-origin")
 		h.Set("Cross-Origin-Opener-Policy", "same-origin")
-		if p := c.Request.URL.Path; strings.HasPrefix(p, "/api/") || p == "/healthz" || p == "/readyz" {
+		if p := c.Request.URL.Path; strings.HasPrefix(p, "/api/") || strings.HasPrefix(p, "/pay/") || p == "/healthz" || p == "/readyz" {
 			h.Set("Cache-Control", "no-store")
 		}
 		c.Next()

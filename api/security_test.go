@@ -11,10 +11,12 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"io/fs"
 	"log/slog"
 	"net"
 	"net/http"
 	"net/http/httptest"
+	"regexp"
 	"slices"
 	"strconv"
 	"strings"
@@ -530,5 +532,32 @@ func TestARunawayTemplateStopsQuickly(t *testing.T) {
 	expectStatus(t, r, http.StatusUnprocessableEntity)
 	if msg := r.problem(t).Fields["body"]; !strings.Contains(msg, "МиБ") {
 		t.Errorf("the field says %q", msg)
+	}
+}
+
+// TestTheCabinetsCarryTheHeadersTheirCSPCanKeep: the cabinets had no CSP and could be framed.
+// The CSP forbids inline scripts, so the built app must have none (the browser suite fails on
+// any CSP violation at run time, scripts/e2e.sh).
+func TestTheCabinetsCarryTheHeadersTheirCSPCanKeep(t *testing.T) {
+	for _, path := range []string{"/", "/sales/some-deep-link"} {
+		r := anonymous(t).do("GET", path, nil)
+		csp := r.Header.Get("Content-Security-Policy")
+		if !strings.Contains(csp, "script-src 'self';") || !strings.Contains(csp, "frame-ancestors 'none'") ||
+			r.Header.Get("X-Frame-Options") != "DENY" || r.Header.Get("X-Content-Type-Options") != "nosniff" {
+			t.Errorf("GET %s: %v", path, r.Header)
+		}
+	}
+	index, err := fs.ReadFile(web.Assets(), "index.html")
+	if err != nil {
+		t.Logf("the cabinets are not built here (make test builds them first): %v", err)
+		return
+	}
+	for _, m := range regexp.MustCompile(`(?is)<script\b([^>]*)>(.*?)</script>`).FindAllStringSubmatch(string(index), -1) {
+		if !strings.Contains(m[1], "src=") || strings.TrimSpace(m[2]) != "" {
+			t.Errorf("index.html has an inline script the CSP would block: %.120s", m[0])
+		}
+	}
+	if regexp.MustCompile(`(?i)\son[a-z]+=`).Match(index) {
+		t.Errorf("index.html has an inline event handler the CSP would block")
 	}
 }
