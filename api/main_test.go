@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"flag"
 	"fmt"
 	"io"
 	"log/slog"
@@ -46,7 +47,21 @@ func TestMain(m *testing.M) {
 	os.Exit(run(m))
 }
 
+// Where a fuzzing process finds the stack this process started: `go test -fuzz` runs the fuzz
+// target in worker processes started from the same binary with this process's environment
+// (DATABASE_URL included), and each would otherwise start a PostgreSQL and a Temporal of its
+// own. A worker serves the API itself, so that the fuzzer sees the handlers' coverage, on this
+// process's PostgreSQL and Temporal (whose sales this process's worker runs).
+const (
+	sharedPublicURL = "KARSO_API_TEST_SHARED_URL"
+	sharedTemporal  = "KARSO_API_TEST_SHARED_TEMPORAL"
+)
+
 func run(m *testing.M) int {
+	flag.Parse()
+	if w := flag.Lookup("test.fuzzworker"); w != nil && w.Value.String() == "true" && os.Getenv(sharedPublicURL) != "" {
+		return runFuzzWorker(m)
+	}
 	ctx := context.Background()
 	log := slog.New(slog.NewTextHandler(io.Discard, nil))
 	pg, err := testenv.StartPostgres()
@@ -126,6 +141,35 @@ func run(m *testing.M) int {
 	ms := httptest.NewServer(srv.MetricsHandler())
 	defer ms.Close()
 	metricsURL = ms.URL
+	os.Setenv(sharedPublicURL, baseURL)
+	os.Setenv(sharedTemporal, dev.FrontendHostPort())
+	return m.Run()
+}
+
+// runFuzzWorker serves the API in a fuzzing process on the coordinator's stack.
+func runFuzzWorker(m *testing.M) int {
+	ctx := context.Background()
+	cfg, err := config.Load()
+	if err != nil {
+		fmt.Fprintln(os.Stderr, err)
+		return 1
+	}
+	cfg.TemporalAddress, cfg.PublicURL = os.Getenv(sharedTemporal), os.Getenv(sharedPublicURL)
+	if pool, err = db.Open(ctx, cfg.DatabaseURL); err != nil {
+		fmt.Fprintln(os.Stderr, err)
+		return 1
+	}
+	defer pool.Close()
+	if temporal, err = client.Dial(client.Options{HostPort: cfg.TemporalAddress, Namespace: cfg.TemporalNamespace}); err != nil {
+		fmt.Fprintln(os.Stderr, err)
+		return 1
+	}
+	defer temporal.Close()
+	reg := prometheus.NewRegistry()
+	hs := httptest.NewServer(api.New(api.Deps{Config: cfg, Log: slog.New(slog.NewTextHandler(io.Discard, nil)), Pool: pool,
+		Temporal: temporal, Registry: reg, Gatherer: reg, Web: web.Assets()}).Handler())
+	defer hs.Close()
+	baseURL, testCfg = hs.URL, cfg
 	return m.Run()
 }
 

@@ -2,8 +2,8 @@
 # `make test`: every check and test on real parts. Installs what is missing first (pinned Go
 # tools, Debian's postgresql and chromium, the cabinets' npm packages), then runs:
 # sqlc diff + vet, go vet, workflowcheck, Go unit and integration tests (each package starts its own
-# PostgreSQL cluster and Temporal dev server), the cabinets' unit tests and the browser suite
-# against the whole system.
+# PostgreSQL cluster and Temporal dev server), 30 s of fuzzing the request bodies, the cabinets'
+# unit tests and the browser suite against the whole system.
 source "$(dirname "$0")/lib.sh"
 cd "$ROOT"
 
@@ -31,6 +31,9 @@ say "workflowcheck: the workflows call nothing non-deterministic"
 
 say "go test (unit and integration)"
 go test -count=1 -timeout 30m ./...
+
+say "fuzz: the wizard's steps and the payment page over the real stack, 30 s"
+go test -count=1 -run '^$' -fuzz FuzzRequestBodies -fuzztime 30s ./api/
 
 if [ -f web/package.json ]; then
   say "cabinets: unit tests"
