@@ -10,20 +10,24 @@ import (
 )
 
 // cabinetCSP is the Content-Security-Policy of every response but the payment page (which
-// sends its own, stricter one). The built cabinets are one module script and stylesheets
-// from our origin, with no inline script (scripts/e2e.sh fails on any violation):
+// sends its own, with its one stylesheet's hash). The built cabinets are one module script and
+// stylesheets from our origin, with no inline script or style: the browser suite opens every
+// page of every cabinet under this policy and fails on any violation (web/e2e/csp.test.mjs).
 //   - script-src 'self': no inline script, no eval; an injected <script> never runs.
-//   - style-src 'self' 'unsafe-inline': Element Plus positions popovers, dialogs and table
-//     columns through style attributes and writes a few <style> elements at run time; CSS
-//     cannot run code, so this admits no script.
-//   - img-src, font-src data: — Element Plus's icons and fonts inline some as data: URLs.
-//   - frame-src / object-src blob: — the admin's PDF preview is a blob: URL in an iframe,
-//     which Chromium's PDF viewer shows as a plugin.
-//   - frame-ancestors 'none' (with X-Frame-Options DENY for older browsers): no site may
-//     frame a cabinet to trick a click.
-//   - form-action 'self', base-uri 'self', connect-src 'self': an injected form or <base>
-//     cannot send data elsewhere, and scripts talk only to this API.
-const cabinetCSP = "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; " +
+//   - style-src 'self': no <style> element or style attribute from markup either. Vue and
+//     Element Plus set element styles through the CSSOM (el.style…), which CSP does not
+//     govern, so the app needs no 'unsafe-inline'. Should a component ever write style
+//     attributes, the narrow relaxation is style-src-attr 'unsafe-inline' — never script-src.
+//   - img-src and font-src data: — Element Plus inlines a few icons and fonts as data: URLs.
+//   - frame-src and object-src blob: — the admin's PDF preview is a blob: URL in an iframe,
+//     shown by the browser's PDF viewer (a plugin in Chromium); only our scripts can make
+//     blob: URLs. Headless Chromium has no PDF viewer, so the suite cannot show whether
+//     object-src 'none' would blank the preview: we keep the preview working.
+//   - frame-ancestors 'none' (and X-Frame-Options DENY for older browsers): no site may frame
+//     a cabinet to trick a click.
+//   - form-action, base-uri and connect-src 'self': an injected form or <base> cannot send
+//     data elsewhere, and scripts talk only to this API.
+const cabinetCSP = "default-src 'self'; script-src 'self'; style-src 'self'; " +
 	"img-src 'self' data: blob:; font-src 'self' data:; connect-src 'self'; frame-src 'self' blob:; " +
 	"object-src 'self' blob:; worker-src 'self'; base-uri 'self'; form-action 'self'; frame-ancestors 'none'"
 

@@ -2,7 +2,7 @@
 // and of the dealer's phone layout. Needs the whole stack running (make run).
 import assert from 'node:assert/strict'
 import { after, before, describe, test } from 'node:test'
-import { apiResponse, assertServerUp, fillVehicle, launch, login, moscowToday, newPage, screenshot } from './helpers.mjs'
+import { assertNoCspViolations, apiResponse, assertServerUp, fillVehicle, launch, login, moscowToday, newPage, screenshot } from './helpers.mjs'
 
 let browser
 
@@ -13,6 +13,7 @@ before(async () => {
 
 after(async () => {
   await browser?.close()
+  assertNoCspViolations()
 })
 
 describe('errors and access', { concurrency: false }, () => {

@@ -4,6 +4,7 @@
 import assert from 'node:assert/strict'
 import { after, before, describe, test } from 'node:test'
 import {
+  assertNoCspViolations,
   apiResponse,
   assertServerUp,
   confirmBox,
@@ -31,6 +32,7 @@ before(async () => {
 
 after(async () => {
   await browser?.close()
+  assertNoCspViolations()
 })
 
 describe('a flagged sale from wizard to archive', { concurrency: false }, () => {

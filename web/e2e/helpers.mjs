@@ -41,6 +41,18 @@ export async function launch() {
   })
 }
 
+// The Content-Security-Policy violations any page of this file met: the API's CSP (no inline
+// script, api/security.go) must hold for the whole app, so each file's `after` fails on any
+// (assertNoCspViolations).
+const cspViolations = []
+
+/** Fails when a page of this run broke the Content-Security-Policy. */
+export function assertNoCspViolations() {
+  if (cspViolations.length > 0) {
+    throw new Error(`Content-Security-Policy violations:\n  ${[...new Set(cspViolations)].join('\n  ')}`)
+  }
+}
+
 /** A fresh browser session (its own cookies) at desktop or phone size. */
 export async function newPage(browser, { phone = false } = {}) {
   const context = await browser.newContext({
@@ -53,6 +65,15 @@ export async function newPage(browser, { phone = false } = {}) {
     hasTouch: phone,
   })
   context.setDefaultTimeout(20_000)
+  // every frame reports the violations it meets, in a console line the page hook collects
+  await context.addInitScript(() => {
+    document.addEventListener('securitypolicyviolation', (e) => {
+      console.error(`karso-csp-violation: ${e.violatedDirective} blocked ${e.blockedURI || 'inline'} ${e.sample || ''}`)
+    })
+  })
+  context.on('console', (msg) => {
+    if (msg.text().startsWith('karso-csp-violation:')) cspViolations.push(`${new URL(msg.page()?.url() ?? BASE).pathname}: ${msg.text()}`)
+  })
   const page = await context.newPage()
   return page
 }

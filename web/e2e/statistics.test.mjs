@@ -3,7 +3,7 @@
 // the whole stack running (make run); it reads only, so it does not depend on the other files.
 import assert from 'node:assert/strict'
 import { after, before, describe, test } from 'node:test'
-import { apiResponse, assertServerUp, launch, login, newPage, screenshot } from './helpers.mjs'
+import { assertNoCspViolations, apiResponse, assertServerUp, launch, login, newPage, screenshot } from './helpers.mjs'
 
 let browser
 
@@ -14,6 +14,7 @@ before(async () => {
 
 after(async () => {
   await browser?.close()
+  assertNoCspViolations()
 })
 
 describe('statistics', { concurrency: false }, () => {

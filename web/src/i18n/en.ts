@@ -74,7 +74,6 @@ const en: typeof ru = {
     emailRequired: 'Enter your email',
     passwordRequired: 'Enter your password',
     invalid: 'Wrong email or password',
-    locked: 'The account is temporarily locked after several failed sign-in attempts.',
     tooMany: 'Too many sign-in attempts. Please wait a little and try again.',
     sessionHint: 'Sign in to continue: your session has ended or has not started yet.',
     help: 'Forgot your password? Ask your company administrator.',
