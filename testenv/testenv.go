@@ -17,7 +17,10 @@ import (
 	"time"
 
 	"go.temporal.io/sdk/client"
+	"go.temporal.io/sdk/converter"
 	"go.temporal.io/sdk/testsuite"
+
+	"karso.ru/prm/temporalcodec"
 )
 
 // TemporalVersion is the pinned Temporal CLI the dev server comes from (see scripts/lib.sh).
@@ -138,18 +141,51 @@ func TemporalBin() (string, error) {
 	return p, nil
 }
 
-// StartTemporal starts a Temporal dev server (in memory) from the pinned CLI.
+// PayloadKeys is the PAYLOAD_KEYS value of the tests: a fixed key, so the tests run the
+// encrypted path and histories they record replay with PayloadCodec. Never use it elsewhere.
+const PayloadKeys = "karso-test-1:iLi83Qdaqi73Kuf+bgYsvcDr9TNH1vop+Mu7cyyIiDk="
+
+// PayloadCodec is the codec of PayloadKeys.
+func PayloadCodec() *temporalcodec.Codec {
+	ring, err := temporalcodec.ParseKeys(PayloadKeys)
+	if err != nil {
+		panic(err)
+	}
+	c, err := temporalcodec.New(ring)
+	if err != nil {
+		panic(err)
+	}
+	return c
+}
+
+// DataConverter is the data converter every test's Temporal client uses, as `karso` does:
+// payloads sealed with PayloadKeys (a replayer of recorded histories needs it too).
+func DataConverter() converter.DataConverter {
+	return temporalcodec.DataConverter(PayloadCodec())
+}
+
+// SearchAttributes are the custom search attributes Karso's workflows set, as the dev
+// server's --search-attribute flag takes them (scripts/lib.sh registers the same).
+var SearchAttributes = []string{"ContractNumber=Keyword", "PartnerID=Int", "SaleStatus=Keyword"}
+
+// StartTemporal starts a Temporal dev server (in memory) from the pinned CLI, with Karso's
+// search attributes registered. Its Client() seals payloads with PayloadKeys.
 func StartTemporal(ctx context.Context) (*testsuite.DevServer, error) {
 	bin, err := TemporalBin()
 	if err != nil {
 		return nil, err
+	}
+	var args []string
+	for _, sa := range SearchAttributes {
+		args = append(args, "--search-attribute", sa)
 	}
 	ctx, cancel := context.WithTimeout(ctx, 90*time.Second)
 	defer cancel()
 	return testsuite.StartDevServer(ctx, testsuite.DevServerOptions{
 		ExistingPath:  bin,
 		LogLevel:      "error",
-		ClientOptions: &client.Options{Namespace: "default"},
+		ClientOptions: &client.Options{Namespace: "default", DataConverter: DataConverter()},
+		ExtraArgs:     args,
 	})
 }
 
