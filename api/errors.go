@@ -40,6 +40,8 @@ var messages = map[string][2]string{
 	"unavailable":          {"Сервис временно недоступен", "The service is temporarily unavailable"},
 	"invalid_query":        {"Неверные параметры запроса", "Invalid query parameters"},
 	"cannot_deactivate_me": {"Нельзя отключить собственную учётную запись", "You cannot deactivate your own account"},
+	"origin_not_allowed":   {"Этому адресу (Origin) запрещено обращаться к кодеку Temporal", "This origin may not call the Temporal codec"},
+	"payload_codec_failed": {"Не удалось обработать данные Temporal: %s", "The Temporal payloads could not be processed: %s"},
 }
 
 // field-level texts used by request validation

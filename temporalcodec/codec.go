@@ -18,7 +18,9 @@ import (
 	"fmt"
 
 	commonpb "go.temporal.io/api/common/v1"
+	"go.temporal.io/sdk/client"
 	"go.temporal.io/sdk/converter"
+	"go.temporal.io/sdk/temporal"
 	"google.golang.org/protobuf/proto"
 )
 
@@ -139,7 +141,22 @@ func (c *Codec) open(p *commonpb.Payload) (*commonpb.Payload, error) {
 }
 
 // DataConverter is Temporal's default converter (JSON and the rest) with the codec wrapped
-// around it: what every Karso Temporal client is built with.
+// around it.
 func DataConverter(c *Codec) converter.DataConverter {
 	return converter.NewCodecDataConverter(converter.GetDefaultDataConverter(), c)
+}
+
+// FailureConverter seals failures too: an error's message and stack trace (an activity error
+// can quote a customer's value) travel as an encrypted payload, not as plain history text.
+func FailureConverter(c *Codec) converter.FailureConverter {
+	return temporal.NewDefaultFailureConverter(temporal.DefaultFailureConverterOptions{
+		DataConverter: DataConverter(c), EncodeCommonAttributes: true})
+}
+
+// WithCodec sets the data and failure converters of Temporal client options: what every Karso
+// Temporal client (API, worker, tests) is built with. Workers take them from their client.
+func WithCodec(opts client.Options, c *Codec) client.Options {
+	opts.DataConverter = DataConverter(c)
+	opts.FailureConverter = FailureConverter(c)
+	return opts
 }

@@ -159,9 +159,22 @@ func PayloadCodec() *temporalcodec.Codec {
 }
 
 // DataConverter is the data converter every test's Temporal client uses, as `karso` does:
-// payloads sealed with PayloadKeys (a replayer of recorded histories needs it too).
+// payloads sealed with PayloadKeys. A replayer of recorded histories needs it too
+// (worker.WorkflowReplayerOptions{DataConverter: testenv.DataConverter(), FailureConverter:
+// testenv.FailureConverter()}); it reads plaintext histories as well.
 func DataConverter() converter.DataConverter {
 	return temporalcodec.DataConverter(PayloadCodec())
+}
+
+// FailureConverter seals failures' messages with PayloadKeys, as `karso` does.
+func FailureConverter() converter.FailureConverter {
+	return temporalcodec.FailureConverter(PayloadCodec())
+}
+
+// ClientOptions are the options of a test's own Temporal client (one dialled to a dev server
+// beside the one Client() returns): the namespace and the test key's converters.
+func ClientOptions(hostPort string) client.Options {
+	return temporalcodec.WithCodec(client.Options{HostPort: hostPort, Namespace: "default"}, PayloadCodec())
 }
 
 // SearchAttributes are the custom search attributes Karso's workflows set, as the dev
@@ -179,12 +192,13 @@ func StartTemporal(ctx context.Context) (*testsuite.DevServer, error) {
 	for _, sa := range SearchAttributes {
 		args = append(args, "--search-attribute", sa)
 	}
+	opts := ClientOptions("") // StartDevServer picks a free port
 	ctx, cancel := context.WithTimeout(ctx, 90*time.Second)
 	defer cancel()
 	return testsuite.StartDevServer(ctx, testsuite.DevServerOptions{
 		ExistingPath:  bin,
 		LogLevel:      "error",
-		ClientOptions: &client.Options{Namespace: "default", DataConverter: DataConverter()},
+		ClientOptions: &opts,
 		ExtraArgs:     args,
 	})
 }
