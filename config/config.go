@@ -126,7 +126,7 @@ func Load() (Config, error) {
 	default:
 		return c, fmt.Errorf("PAYLOAD_ENCRYPTION: %q, want on or off", v)
 	}
-	if c.TemporalWorkerVersioning, err = strconv.ParseBool(env("TEMPORAL_WORKER_VERSIONING", "false")); err != nil {
+	if c.TemporalWorkerVersioning, err = strconv.ParseBool(env("TEMPORAL_WORKER_VERSIONING", "true")); err != nil {
 		return c, fmt.Errorf("TEMPORAL_WORKER_VERSIONING: %w", err)
 	}
 	if c.TemporalWorkerSetCurrent, err = strconv.ParseBool(env("TEMPORAL_WORKER_SET_CURRENT", "true")); err != nil {

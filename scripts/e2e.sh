@@ -15,8 +15,11 @@ export TEMPORAL_ADDRESS=127.0.0.1:$TPORT
 export BLOB_URL=file://$DATA/blobs
 export TEMPORAL_TASK_QUEUE=karso-e2e
 export BCRYPT_COST=4
+# a fresh payload key for the fresh data
+PAYLOAD_KEYS=$(payload_keys "$DATA/payload-keys")
+export PAYLOAD_KEYS
 
-go build -o "$DATA/karso" ./cmd/karso
+go build -ldflags "-X main.version=e2e-$(git describe --always --dirty 2>/dev/null || echo dev)" -o "$DATA/karso" ./cmd/karso
 TEMPORAL_PID=""; KARSO_PID=""
 cleanup() {
   [ -n "$KARSO_PID" ] && kill -INT "$KARSO_PID" 2>/dev/null && wait "$KARSO_PID" 2>/dev/null || true
