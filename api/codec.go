@@ -108,12 +108,21 @@ func (s *Server) codecPayloads(encode bool) gin.HandlerFunc {
 			cl := caller(c)
 			s.log.InfoContext(c.Request.Context(), "temporal payloads decoded", "user_id", cl.ID, "payloads", len(out), "namespace", c.GetHeader("X-Namespace"), "request_id", c.GetString(ctxRequestID))
 		}
-		// EmitUnpopulated: an empty batch still answers {"payloads": []}
-		answer, err := protojson.MarshalOptions{EmitUnpopulated: true}.Marshal(&commonpb.Payloads{Payloads: out})
+		answer, err := payloadsJSON(out)
 		if err != nil {
 			s.failInternal(c, err)
 			return
 		}
 		c.Data(http.StatusOK, "application/json", answer)
 	}
+}
+
+// payloadsJSON writes payloads as the protocol wants. Unset fields stay out (no
+// EmitUnpopulated): a client built on an older Temporal API, like the pinned CLI, refuses a
+// field it does not know (`externalPayloads`) and retries the call until it gives up.
+func payloadsJSON(payloads []*commonpb.Payload) ([]byte, error) {
+	if len(payloads) == 0 {
+		return []byte(`{"payloads":[]}`), nil
+	}
+	return protojson.Marshal(&commonpb.Payloads{Payloads: payloads})
 }

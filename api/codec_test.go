@@ -3,7 +3,10 @@ package api_test
 import (
 	"bytes"
 	"context"
+	"encoding/base64"
+	"encoding/json"
 	"net/http"
+	"os/exec"
 	"strings"
 	"testing"
 	"time"
@@ -251,6 +254,33 @@ func TestSaleHistoryInTemporalIsEncrypted(t *testing.T) {
 	if !found {
 		t.Error("no decoded payload names the customer: the codec endpoint did not open the history")
 	}
+	// `temporal workflow show`, the operator's terminal: ciphertext without the codec endpoint,
+	// the customer in clear with it and an admin's token (the pinned CLI speaks an older API
+	// than ours, so this also proves the endpoint's JSON stays readable to it)
+	admin := login(t, "admin@karso.test")
+	show := func(args ...string) string {
+		t.Helper()
+		bin, err := testenv.TemporalBin()
+		if err != nil {
+			t.Fatal(err)
+		}
+		cmd := exec.CommandContext(ctx, bin, append([]string{"workflow", "show", "--address", testCfg.TemporalAddress,
+			"--workflow-id", workflows.WorkflowID(sale.ID), "--output", "json", "--command-timeout", "20s"}, args...)...)
+		out, err := cmd.Output()
+		if err != nil {
+			t.Fatalf("temporal workflow show %v: %v\n%s", args, err, out)
+		}
+		return string(out)
+	}
+	sealedB64 := base64.StdEncoding.EncodeToString([]byte(temporalcodec.Encoding))
+	if out := show(); !strings.Contains(out, sealedB64) || containsDecoded(out, customer[0]) {
+		t.Errorf("temporal workflow show without the codec endpoint shows no binary/encrypted payload or the customer:\n%.2000s", out)
+	}
+	out := show("--codec-endpoint", baseURL+"/api/v1/codec", "--codec-auth", "Bearer "+admin.token)
+	if strings.Contains(out, sealedB64) || !containsDecoded(out, customer[0]) {
+		t.Errorf("temporal workflow show through the codec endpoint left payloads sealed or lost the customer:\n%.2000s", out)
+	}
+
 	// and the keyed client reads the live sale as before
 	if got := dealer.sale("GET", "/api/v1/sales/"+sale.ID, nil, http.StatusOK); got.Customer == nil || got.Customer.FullName != customer[0] {
 		t.Errorf("the sale page lost its customer: %+v", got.Customer)
@@ -285,4 +315,36 @@ func codecPayloads(m protoreflect.Message) []*commonpb.Payload {
 		return true
 	})
 	return out
+}
+
+// containsDecoded says whether some payload's data in the CLI's JSON (base64) holds s.
+func containsDecoded(out, s string) bool {
+	var tree any
+	if err := json.Unmarshal([]byte(out), &tree); err != nil {
+		return false
+	}
+	var walk func(v any) bool
+	walk = func(v any) bool {
+		switch v := v.(type) {
+		case map[string]any:
+			if d, ok := v["data"].(string); ok {
+				if b, err := base64.StdEncoding.DecodeString(d); err == nil && bytes.Contains(b, []byte(s)) {
+					return true
+				}
+			}
+			for _, e := range v {
+				if walk(e) {
+					return true
+				}
+			}
+		case []any:
+			for _, e := range v {
+				if walk(e) {
+					return true
+				}
+			}
+		}
+		return false
+	}
+	return walk(tree)
 }
