@@ -149,6 +149,19 @@ export interface AuditEntry {
   ip?: string | null
 }
 
+/** A sale an operator must look at (GET /stuck-sales). */
+export interface StuckSale {
+  sale_id: string
+  reason: 'read_model_behind' | 'contract_failing'
+  since: string
+  detail: string
+  stored_revision: number | null
+  workflow_revision: number
+  contract_number: string | null
+  status: string | null
+  salon_name: string | null
+}
+
 export interface AuditFilter extends PageParams {
   actor_id?: number | ''
   entity_type?: string

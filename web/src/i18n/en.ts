@@ -59,6 +59,7 @@ const en: typeof ru = {
     tariffs: 'Tariffs',
     templates: 'Document templates',
     audit: 'Audit log',
+    stuckSales: 'Stuck sales',
     reports: 'Reports',
     closings: 'Monthly closing',
     profile: 'Profile',
@@ -821,6 +822,19 @@ const en: typeof ru = {
     noVersionsHint: 'No versions of your own yet: documents use the built-in text. Write the text and save the first version.',
     docTitle: 'Document title',
     text: 'Text',
+  },
+  stuck: {
+    subtitle: 'Sales that need an operator: the pages are behind the process, or the contract is not being issued',
+    empty: 'No stuck sales',
+    since: 'Since',
+    reason: 'Reason',
+    sale: 'Sale',
+    detail: 'System answer',
+    revisions: 'Revision: stored {stored}, in the process {workflow}',
+    reasons: {
+      read_model_behind: 'Pages are behind',
+      contract_failing: 'Contract not issued',
+    },
   },
   audit: {
     title: 'Audit log',
