@@ -18,15 +18,17 @@ const NoticeInvoiceOverdue = "invoice_overdue"
 
 // OverdueReminder is reminder N of an invoice not paid by its due date.
 type OverdueReminder struct {
-	SaleID         string
-	PaymentID      string
-	SalonID        int64
-	SellerID       int64
-	N              int
-	ContractNumber string
+	SaleID         string `json:"SaleID"`
+	PaymentID      string `json:"PaymentID"`
+	SalonID        int64  `json:"SalonID"`
+	SellerID       int64  `json:"SellerID"`
+	N              int    `json:"N"`
+	ContractNumber string `json:"ContractNumber"`
 	// DueOn is the invoice's due date, YYYY-MM-DD.
-	DueOn  string
-	Amount warranty.Kopecks
+	DueOn  string           `json:"DueOn"`
+	Amount warranty.Kopecks `json:"Amount"`
+	// Final is the last reminder: the invoice is handed to finance, who get a task for it.
+	Final bool `json:"final,omitempty"`
 }
 
 // RemindOverdueInvoice mails the dealer and gives each of the salon's managers a task. The
@@ -53,6 +55,14 @@ func (a *Activities) RemindOverdueInvoice(ctx context.Context, in OverdueReminde
 			key := fmt.Sprintf("%s:%s:%d:%d", NoticeInvoiceOverdue, in.PaymentID, in.N, in.SellerID)
 			if err := q.QueueMail(ctx, store.QueueMailParams{ToAddress: seller.Email, Subject: text.subject,
 				Body: text.body, Kind: NoticeInvoiceOverdue, SaleID: &saleID, DedupKey: &key}); err != nil {
+				return err
+			}
+		}
+		if in.Final {
+			text := overdueText("ru", in, link)
+			key := fmt.Sprintf("%s:%s:finance", NoticeInvoiceOverdue, in.PaymentID)
+			if err := q.CreateTask(ctx, store.CreateTaskParams{Role: "finance", Kind: NoticeInvoiceOverdue,
+				SaleID: &saleID, Title: text.subject, DedupKey: &key}); err != nil {
 				return err
 			}
 		}

@@ -188,7 +188,9 @@ func StartTemporal(ctx context.Context) (*testsuite.DevServer, error) {
 	if err != nil {
 		return nil, err
 	}
-	var args []string
+	// a deleted workflow is gone only once the history service's queue ack level passes its
+	// close; the default 30 s between ack updates would make a deletion test wait for it
+	args := []string{"--dynamic-config-value", "history.transferProcessorUpdateAckInterval=\"1s\""}
 	for _, sa := range SearchAttributes {
 		args = append(args, "--search-attribute", sa)
 	}
