@@ -136,16 +136,17 @@ func parseSeedFlags(args []string) (seedOptions, error) {
 // serve runs the API, the worker or both until ctx is cancelled, then stops them gracefully:
 // in-flight requests finish and the worker stops polling and lets running tasks end.
 func serve(ctx context.Context, cfg config.Config, log *slog.Logger, what string) error {
+	// before anything connects: without keys there is nothing to start
+	codec, err := payloadCodec(cfg, log)
+	if err != nil {
+		return err
+	}
 	pool, err := db.Open(ctx, cfg.DatabaseURL)
 	if err != nil {
 		return err
 	}
 	defer pool.Close()
 
-	codec, err := payloadCodec(cfg, log)
-	if err != nil {
-		return err
-	}
 	topts := client.Options{HostPort: cfg.TemporalAddress, Namespace: cfg.TemporalNamespace,
 		Logger: tlog.NewStructuredLogger(log.With("component", "temporal"))}
 	if codec != nil {
