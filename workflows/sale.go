@@ -92,6 +92,8 @@ type sale struct {
 	// branches this sale took, kept across runs.
 	runs     int
 	versions map[string]workflow.Version
+	// indexed is what the search attributes last said (status, contract number).
+	indexed string
 }
 
 func newSale(ctx workflow.Context, in SaleInput) (*sale, error) {
@@ -634,6 +636,7 @@ func (s *sale) record(ctx workflow.Context, actor Actor, action, comment string,
 	now := workflow.Now(ctx)
 	s.Revision++
 	s.UpdatedAt = now
+	s.index(ctx)
 	// the whole view goes along, so the read model shows the page without the workflow (a
 	// view that cannot be encoded goes without; the row still moves on). json of plain values
 	// is the same on every replay, and a replay does not compare a local activity's input.
