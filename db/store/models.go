@@ -11,6 +11,20 @@ import (
 	"github.com/google/uuid"
 )
 
+type ApiKey struct {
+	ID            int64
+	Name          string
+	Prefix        string
+	SecretHash    []byte
+	Scopes        []string
+	RatePerMinute int32
+	CreatedBy     *int64
+	CreatedAt     time.Time
+	RotatedAt     *time.Time
+	LastUsedAt    *time.Time
+	RevokedAt     *time.Time
+}
+
 type AuditLog struct {
 	ID         int64
 	ActorID    *int64
