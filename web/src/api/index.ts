@@ -3,6 +3,9 @@
 
 import { API_BASE, buildQuery, http } from './http'
 import type {
+  APIKey,
+  APIKeyInput,
+  APIKeySecret,
   ApprovalItem,
   AuditEntry,
   StuckSale,
@@ -100,6 +103,14 @@ export const managersApi = {
 export const auditApi = {
   list: (f: AuditFilter) => http.get<ListResponse<AuditEntry>>('/audit', f),
   stuckSales: (f: PageParams) => http.get<ListResponse<StuckSale>>('/stuck-sales', f),
+}
+
+export const apiKeysApi = {
+  list: () => http.get<ItemsResponse<APIKey>>('/api-keys'),
+  create: (k: APIKeyInput) => http.post<APIKeySecret>('/api-keys', k),
+  update: (id: number, k: APIKeyInput) => http.patch<APIKey>(`/api-keys/${id}`, k),
+  rotate: (id: number) => http.post<APIKeySecret>(`/api-keys/${id}/rotate`),
+  revoke: (id: number) => http.post<APIKey>(`/api-keys/${id}/revoke`),
 }
 
 export const salesApi = {

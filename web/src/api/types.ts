@@ -150,6 +150,37 @@ export interface AuditEntry {
 }
 
 /** A sale an operator must look at (GET /stuck-sales). */
+/** A scope an integration key may hold (docs/openapi.yaml, tag api-keys). */
+export type APIKeyScope = 'quotes' | 'sales:create' | 'sales:read' | 'webhooks'
+export const API_KEY_SCOPES: APIKeyScope[] = ['quotes', 'sales:create', 'sales:read', 'webhooks']
+
+/** An integration key as the admin sees it: never its secret. */
+export interface APIKey {
+  id: number
+  name: string
+  /** ksk_live_ and eight characters: names the key in lists, logs and the audit trail. */
+  prefix: string
+  scopes: APIKeyScope[]
+  rate_per_minute: number
+  created_by: number | null
+  created_at: string
+  rotated_at: string | null
+  last_used_at: string | null
+  revoked_at: string | null
+}
+
+export interface APIKeyInput {
+  name: string
+  scopes: APIKeyScope[]
+  rate_per_minute?: number
+}
+
+/** Creating or rotating a key: the only answer that carries the secret. */
+export interface APIKeySecret {
+  key: APIKey
+  secret: string
+}
+
 export interface StuckSale {
   sale_id: string
   reason: 'read_model_behind' | 'contract_failing'
