@@ -30,3 +30,41 @@ RETURNING *;
 
 -- name: TouchAPIKey :exec
 UPDATE api_keys SET last_used_at = now() WHERE id = $1;
+
+-- name: GetDirectChannel :one
+-- The system partner of the website's sales, its salon and the seller they are recorded under.
+SELECT s.id AS salon_id, s.name AS salon_name, s.city, s.active AS salon_active, p.id AS partner_id,
+       p.name AS partner_name, u.id AS seller_id, u.full_name AS seller_name
+  FROM partners p
+  JOIN salons s ON s.partner_id = p.id
+  JOIN users u ON u.partner_id = p.id
+ WHERE p.channel = 'direct'
+ ORDER BY s.id, u.id
+ LIMIT 1;
+
+-- name: RecordConsent :exec
+INSERT INTO personal_data_consents (sale_id, api_key_id, text_version, consented_at, customer_ip, caller_ip, user_agent)
+VALUES ($1, $2, $3, $4, $5, $6, $7);
+
+-- name: ForgetConsent :exec
+DELETE FROM personal_data_consents WHERE sale_id = $1;
+
+-- name: KeySaleExists :one
+-- Whether the sale was made with this key: a key reads only its own sales.
+SELECT EXISTS (SELECT 1 FROM personal_data_consents WHERE sale_id = $1 AND api_key_id = $2);
+
+-- name: ExpireIdempotencyKey :exec
+DELETE FROM idempotency_keys WHERE api_key_id = $1 AND key = $2 AND created_at < now() - interval '24 hours';
+
+-- name: ClaimIdempotencyKey :execrows
+INSERT INTO idempotency_keys (api_key_id, key, route, request_hash) VALUES ($1, $2, $3, $4)
+ON CONFLICT DO NOTHING;
+
+-- name: GetIdempotencyKey :one
+SELECT * FROM idempotency_keys WHERE api_key_id = $1 AND key = $2;
+
+-- name: FinishIdempotencyKey :exec
+UPDATE idempotency_keys SET status = $3, response = $4 WHERE api_key_id = $1 AND key = $2;
+
+-- name: ReleaseIdempotencyKey :exec
+DELETE FROM idempotency_keys WHERE api_key_id = $1 AND key = $2 AND status = 0;

@@ -7,7 +7,35 @@ package store
 
 import (
 	"context"
+	"time"
+
+	"github.com/google/uuid"
 )
+
+const claimIdempotencyKey = `-- name: ClaimIdempotencyKey :execrows
+INSERT INTO idempotency_keys (api_key_id, key, route, request_hash) VALUES ($1, $2, $3, $4)
+ON CONFLICT DO NOTHING
+`
+
+type ClaimIdempotencyKeyParams struct {
+	ApiKeyID    int64
+	Key         string
+	Route       string
+	RequestHash []byte
+}
+
+func (q *Queries) ClaimIdempotencyKey(ctx context.Context, arg ClaimIdempotencyKeyParams) (int64, error) {
+	result, err := q.db.Exec(ctx, claimIdempotencyKey,
+		arg.ApiKeyID,
+		arg.Key,
+		arg.Route,
+		arg.RequestHash,
+	)
+	if err != nil {
+		return 0, err
+	}
+	return result.RowsAffected(), nil
+}
 
 const createAPIKey = `-- name: CreateAPIKey :one
 INSERT INTO api_keys (name, prefix, secret_hash, scopes, rate_per_minute, created_by)
@@ -50,6 +78,50 @@ func (q *Queries) CreateAPIKey(ctx context.Context, arg CreateAPIKeyParams) (Api
 	return i, err
 }
 
+const expireIdempotencyKey = `-- name: ExpireIdempotencyKey :exec
+DELETE FROM idempotency_keys WHERE api_key_id = $1 AND key = $2 AND created_at < now() - interval '24 hours'
+`
+
+type ExpireIdempotencyKeyParams struct {
+	ApiKeyID int64
+	Key      string
+}
+
+func (q *Queries) ExpireIdempotencyKey(ctx context.Context, arg ExpireIdempotencyKeyParams) error {
+	_, err := q.db.Exec(ctx, expireIdempotencyKey, arg.ApiKeyID, arg.Key)
+	return err
+}
+
+const finishIdempotencyKey = `-- name: FinishIdempotencyKey :exec
+UPDATE idempotency_keys SET status = $3, response = $4 WHERE api_key_id = $1 AND key = $2
+`
+
+type FinishIdempotencyKeyParams struct {
+	ApiKeyID int64
+	Key      string
+	Status   int32
+	Response []byte
+}
+
+func (q *Queries) FinishIdempotencyKey(ctx context.Context, arg FinishIdempotencyKeyParams) error {
+	_, err := q.db.Exec(ctx, finishIdempotencyKey,
+		arg.ApiKeyID,
+		arg.Key,
+		arg.Status,
+		arg.Response,
+	)
+	return err
+}
+
+const forgetConsent = `-- name: ForgetConsent :exec
+DELETE FROM personal_data_consents WHERE sale_id = $1
+`
+
+func (q *Queries) ForgetConsent(ctx context.Context, saleID uuid.UUID) error {
+	_, err := q.db.Exec(ctx, forgetConsent, saleID)
+	return err
+}
+
 const getAPIKey = `-- name: GetAPIKey :one
 SELECT id, name, prefix, secret_hash, scopes, rate_per_minute, created_by, created_at, rotated_at, last_used_at, revoked_at FROM api_keys WHERE id = $1
 `
@@ -69,6 +141,69 @@ func (q *Queries) GetAPIKey(ctx context.Context, id int64) (ApiKey, error) {
 		&i.RotatedAt,
 		&i.LastUsedAt,
 		&i.RevokedAt,
+	)
+	return i, err
+}
+
+const getDirectChannel = `-- name: GetDirectChannel :one
+SELECT s.id AS salon_id, s.name AS salon_name, s.city, s.active AS salon_active, p.id AS partner_id,
+       p.name AS partner_name, u.id AS seller_id, u.full_name AS seller_name
+  FROM partners p
+  JOIN salons s ON s.partner_id = p.id
+  JOIN users u ON u.partner_id = p.id
+ WHERE p.channel = 'direct'
+ ORDER BY s.id, u.id
+ LIMIT 1
+`
+
+type GetDirectChannelRow struct {
+	SalonID     int64
+	SalonName   string
+	City        string
+	SalonActive bool
+	PartnerID   int64
+	PartnerName string
+	SellerID    int64
+	SellerName  string
+}
+
+// The system partner of the website's sales, its salon and the seller they are recorded under.
+func (q *Queries) GetDirectChannel(ctx context.Context) (GetDirectChannelRow, error) {
+	row := q.db.QueryRow(ctx, getDirectChannel)
+	var i GetDirectChannelRow
+	err := row.Scan(
+		&i.SalonID,
+		&i.SalonName,
+		&i.City,
+		&i.SalonActive,
+		&i.PartnerID,
+		&i.PartnerName,
+		&i.SellerID,
+		&i.SellerName,
+	)
+	return i, err
+}
+
+const getIdempotencyKey = `-- name: GetIdempotencyKey :one
+SELECT api_key_id, key, route, request_hash, status, response, created_at FROM idempotency_keys WHERE api_key_id = $1 AND key = $2
+`
+
+type GetIdempotencyKeyParams struct {
+	ApiKeyID int64
+	Key      string
+}
+
+func (q *Queries) GetIdempotencyKey(ctx context.Context, arg GetIdempotencyKeyParams) (IdempotencyKey, error) {
+	row := q.db.QueryRow(ctx, getIdempotencyKey, arg.ApiKeyID, arg.Key)
+	var i IdempotencyKey
+	err := row.Scan(
+		&i.ApiKeyID,
+		&i.Key,
+		&i.Route,
+		&i.RequestHash,
+		&i.Status,
+		&i.Response,
+		&i.CreatedAt,
 	)
 	return i, err
 }
@@ -95,6 +230,23 @@ func (q *Queries) GetLiveAPIKeyBySecret(ctx context.Context, secretHash []byte) 
 		&i.RevokedAt,
 	)
 	return i, err
+}
+
+const keySaleExists = `-- name: KeySaleExists :one
+SELECT EXISTS (SELECT 1 FROM personal_data_consents WHERE sale_id = $1 AND api_key_id = $2)
+`
+
+type KeySaleExistsParams struct {
+	SaleID   uuid.UUID
+	ApiKeyID int64
+}
+
+// Whether the sale was made with this key: a key reads only its own sales.
+func (q *Queries) KeySaleExists(ctx context.Context, arg KeySaleExistsParams) (bool, error) {
+	row := q.db.QueryRow(ctx, keySaleExists, arg.SaleID, arg.ApiKeyID)
+	var exists bool
+	err := row.Scan(&exists)
+	return exists, err
 }
 
 const listAPIKeys = `-- name: ListAPIKeys :many
@@ -131,6 +283,48 @@ func (q *Queries) ListAPIKeys(ctx context.Context) ([]ApiKey, error) {
 		return nil, err
 	}
 	return items, nil
+}
+
+const recordConsent = `-- name: RecordConsent :exec
+INSERT INTO personal_data_consents (sale_id, api_key_id, text_version, consented_at, customer_ip, caller_ip, user_agent)
+VALUES ($1, $2, $3, $4, $5, $6, $7)
+`
+
+type RecordConsentParams struct {
+	SaleID      uuid.UUID
+	ApiKeyID    int64
+	TextVersion string
+	ConsentedAt time.Time
+	CustomerIp  string
+	CallerIp    string
+	UserAgent   string
+}
+
+func (q *Queries) RecordConsent(ctx context.Context, arg RecordConsentParams) error {
+	_, err := q.db.Exec(ctx, recordConsent,
+		arg.SaleID,
+		arg.ApiKeyID,
+		arg.TextVersion,
+		arg.ConsentedAt,
+		arg.CustomerIp,
+		arg.CallerIp,
+		arg.UserAgent,
+	)
+	return err
+}
+
+const releaseIdempotencyKey = `-- name: ReleaseIdempotencyKey :exec
+DELETE FROM idempotency_keys WHERE api_key_id = $1 AND key = $2 AND status = 0
+`
+
+type ReleaseIdempotencyKeyParams struct {
+	ApiKeyID int64
+	Key      string
+}
+
+func (q *Queries) ReleaseIdempotencyKey(ctx context.Context, arg ReleaseIdempotencyKeyParams) error {
+	_, err := q.db.Exec(ctx, releaseIdempotencyKey, arg.ApiKeyID, arg.Key)
+	return err
 }
 
 const revokeAPIKey = `-- name: RevokeAPIKey :one

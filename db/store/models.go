@@ -94,6 +94,16 @@ type DocumentTemplateVersion struct {
 	CreatedAt   time.Time
 }
 
+type IdempotencyKey struct {
+	ApiKeyID    int64
+	Key         string
+	Route       string
+	RequestHash []byte
+	Status      int32
+	Response    []byte
+	CreatedAt   time.Time
+}
+
 type LedgerEntry struct {
 	ID            int64
 	PostingID     uuid.UUID
@@ -151,6 +161,7 @@ type Partner struct {
 	CreditLimitKopecks int64
 	CreatedAt          time.Time
 	UpdatedAt          time.Time
+	Channel            string
 }
 
 type Payment struct {
@@ -182,6 +193,18 @@ type PaymentAttempt struct {
 	Result         string
 	DeclineCode    string
 	At             time.Time
+}
+
+type PersonalDataConsent struct {
+	ID          int64
+	SaleID      uuid.UUID
+	ApiKeyID    int64
+	TextVersion string
+	ConsentedAt time.Time
+	CustomerIp  string
+	CallerIp    string
+	UserAgent   string
+	RecordedAt  time.Time
 }
 
 type ReportTemplate struct {
