@@ -15,7 +15,10 @@ import (
 // mountPublic adds the website's integration API under /api/v1/public; every route needs a
 // live API key (authenticateKey) holding the route's scope.
 func (s *Server) mountPublic(r *gin.RouterGroup) {
-	r.POST("/quotes", requireScope(ScopeQuotes), s.publicQuote)
+	r.Use(limitPublicBody())
+	r.POST("/quotes", requireScope(ScopeQuotes), s.idempotent(false), s.publicQuote)
+	r.POST("/sales", requireScope(ScopeSalesCreate), s.idempotent(true), s.createPublicSale)
+	r.GET("/sales/:id", requireScope(ScopeSalesRead), s.getPublicSale)
 }
 
 type publicQuoteRequest struct {

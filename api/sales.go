@@ -289,22 +289,8 @@ func (s *Server) openSale(c *gin.Context) {
 		return
 	}
 	saleID := uuid.Must(uuid.NewV7()).String()
-	in := workflows.SaleInput{SaleID: saleID, SalonID: salon.ID, PartnerID: salon.PartnerID, City: salon.City,
-		Seller: actor(c), TimeZone: s.cfg.CompanyTZ.String(), Risk: s.cfg.Risk, DunningSchedule: s.cfg.DunningSchedule,
-		OverdueReminderLimit: s.cfg.OverdueReminders}
-	ctx, cancel := context.WithTimeout(c.Request.Context(), updateWait)
-	defer cancel()
-	start := s.temporal.NewWithStartWorkflowOperation(client.StartWorkflowOptions{ID: workflows.WorkflowID(saleID),
-		TaskQueue: s.cfg.TemporalTaskQueue, WorkflowIDConflictPolicy: enumspb.WORKFLOW_ID_CONFLICT_POLICY_USE_EXISTING},
-		workflows.Sale, in)
-	handle, err := s.temporal.UpdateWithStartWorkflow(ctx, client.UpdateWithStartWorkflowOptions{
-		StartWorkflowOperation: start,
-		UpdateOptions: client.UpdateWorkflowOptions{UpdateName: workflows.UpdateOpen, Args: []any{sealed(saleID, actor(c))},
-			WaitForStage: client.WorkflowUpdateStageCompleted}})
-	var st workflows.SaleState
-	if err == nil {
-		err = handle.Get(ctx, &st)
-	}
+	st, err := s.startSale(c.Request.Context(), saleID, saleStart{SalonID: salon.ID, PartnerID: salon.PartnerID,
+		City: salon.City}, actor(c))
 	if err != nil {
 		s.failTemporal(c, err)
 		return
@@ -314,20 +300,55 @@ func (s *Server) openSale(c *gin.Context) {
 	c.JSON(http.StatusCreated, s.saleJSON(c, ref, st))
 }
 
+// saleStart is where a new sale is sold: the salon, its partner and city.
+type saleStart struct {
+	SalonID, PartnerID int64
+	City               string
+}
+
+// startSale starts the sale's workflow with update-with-start and waits for the "open"
+// update, so the draft is recorded when it returns. The dealer's wizard and the website's
+// direct sale both begin here.
+func (s *Server) startSale(ctx context.Context, saleID string, at saleStart, seller workflows.Actor) (workflows.SaleState, error) {
+	in := workflows.SaleInput{SaleID: saleID, SalonID: at.SalonID, PartnerID: at.PartnerID, City: at.City,
+		Seller: seller, TimeZone: s.cfg.CompanyTZ.String(), Risk: s.cfg.Risk, DunningSchedule: s.cfg.DunningSchedule,
+		OverdueReminderLimit: s.cfg.OverdueReminders}
+	ctx, cancel := context.WithTimeout(ctx, updateWait)
+	defer cancel()
+	start := s.temporal.NewWithStartWorkflowOperation(client.StartWorkflowOptions{ID: workflows.WorkflowID(saleID),
+		TaskQueue: s.cfg.TemporalTaskQueue, WorkflowIDConflictPolicy: enumspb.WORKFLOW_ID_CONFLICT_POLICY_USE_EXISTING},
+		workflows.Sale, in)
+	handle, err := s.temporal.UpdateWithStartWorkflow(ctx, client.UpdateWithStartWorkflowOptions{
+		StartWorkflowOperation: start,
+		UpdateOptions: client.UpdateWorkflowOptions{UpdateName: workflows.UpdateOpen, Args: []any{sealed(saleID, seller)},
+			WaitForStage: client.WorkflowUpdateStageCompleted}})
+	var st workflows.SaleState
+	if err == nil {
+		err = handle.Get(ctx, &st)
+	}
+	return st, err
+}
+
 // --- the wizard and the decisions --------------------------------------------------------
 
-// changeSale sends an update to a visible sale's workflow and answers the sale after it, or
-// the reason it was refused.
-func (s *Server) changeSale(c *gin.Context, ref saleRef, update string, arg any) {
-	ctx, cancel := context.WithTimeout(c.Request.Context(), updateWait)
+// updateSale sends one update (its argument sealed for the sale) and waits for its answer.
+func (s *Server) updateSale(ctx context.Context, saleID, update string, arg any) (workflows.SaleState, error) {
+	ctx, cancel := context.WithTimeout(ctx, updateWait)
 	defer cancel()
 	handle, err := s.temporal.UpdateWorkflow(ctx, client.UpdateWorkflowOptions{
-		WorkflowID: workflows.WorkflowID(ref.ID.String()), UpdateName: update, Args: []any{sealed(ref.ID.String(), arg)},
+		WorkflowID: workflows.WorkflowID(saleID), UpdateName: update, Args: []any{sealed(saleID, arg)},
 		WaitForStage: client.WorkflowUpdateStageCompleted})
 	var st workflows.SaleState
 	if err == nil {
 		err = handle.Get(ctx, &st)
 	}
+	return st, err
+}
+
+// changeSale sends an update to a visible sale's workflow and answers the sale after it, or
+// the reason it was refused.
+func (s *Server) changeSale(c *gin.Context, ref saleRef, update string, arg any) {
+	st, err := s.updateSale(c.Request.Context(), ref.ID.String(), update, arg)
 	if err != nil {
 		s.answerUpdateError(c, ref, err)
 		return
