@@ -210,7 +210,11 @@ func ParseSMTPURL(raw string) (SMTP, error) {
 			s.TLS = TLSStartTLS // a password never travels in the clear unless asked for
 		}
 	}
-	for name, values := range u.Query() {
+	query, err := url.ParseQuery(u.RawQuery)
+	if err != nil {
+		return SMTP{}, fmt.Errorf("bad parameters: %v", err)
+	}
+	for name, values := range query {
 		if name != "starttls" || u.Scheme != "smtp" || len(values) != 1 {
 			return SMTP{}, fmt.Errorf("unknown parameter %q", name)
 		}
