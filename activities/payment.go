@@ -172,8 +172,8 @@ type IssuedDocument struct {
 	ID string
 }
 
-// IssueInvoice creates the invoice payment (once) and issues the invoice PDF into the
-// partner's archive.
+// IssueInvoice creates the invoice payment (once), issues the invoice PDF into the partner's
+// archive and mails it to the dealer who sold the sale.
 func (a *Activities) IssueInvoice(ctx context.Context, in InvoiceRequest) (IssuedDocument, error) {
 	paymentID, saleID, err := parseIDs(in.PaymentID, in.SaleID)
 	if err != nil {
@@ -198,6 +198,9 @@ func (a *Activities) IssueInvoice(ctx context.Context, in InvoiceRequest) (Issue
 		TotalKopecks: in.Amount, VATKopecks: ledger.VATIncluded(in.Amount, a.vatBP)}
 	ref, err := a.archive.Issue(ctx, documents.KindInvoice, partner.ID, &saleID, "invoice-"+in.Number+".pdf", data)
 	if err != nil {
+		return IssuedDocument{}, err
+	}
+	if err := a.mailInvoice(ctx, in, saleID, ref.ID); err != nil {
 		return IssuedDocument{}, err
 	}
 	return IssuedDocument{ID: ref.ID.String()}, nil

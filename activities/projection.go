@@ -63,8 +63,9 @@ type SaleEvent struct {
 	Changes   map[string]any
 }
 
-// ProjectSale writes a sale revision and its history line in one transaction. It is a
-// local activity: short, idempotent, and an older revision never overwrites a newer one.
+// ProjectSale writes a sale revision and its history line in one transaction, with the mail
+// the line tells people (see mailSaleEvent). It is a local activity: short, idempotent, and
+// an older revision never overwrites a newer one.
 func (a *Activities) ProjectSale(ctx context.Context, p SaleProjection) error {
 	row, err := saleRow(p.Sale)
 	if err != nil {
@@ -83,9 +84,12 @@ func (a *Activities) ProjectSale(ctx context.Context, p SaleProjection) error {
 		if _, err := q.UpsertSale(ctx, row); err != nil {
 			return err
 		}
-		return q.InsertSaleEvent(ctx, store.InsertSaleEventParams{SaleID: row.ID, Revision: row.Revision,
+		if err := q.InsertSaleEvent(ctx, store.InsertSaleEventParams{SaleID: row.ID, Revision: row.Revision,
 			At: p.Event.At, ActorID: actor, ActorName: p.Event.ActorName, Action: p.Event.Action,
-			Comment: p.Event.Comment, Changes: changes})
+			Comment: p.Event.Comment, Changes: changes}); err != nil {
+			return err
+		}
+		return a.mailSaleEvent(ctx, tx, p, row.ID)
 	})
 	if err != nil {
 		return fmt.Errorf("project sale %s revision %d: %w", p.Sale.ID, p.Sale.Revision, err)

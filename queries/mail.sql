@@ -84,3 +84,19 @@ UPDATE mail_outbox
    SET status = 'queued', next_attempt_at = now(), failed_at = NULL, updated_at = now()
  WHERE id = $1 AND status = 'failed'
 RETURNING id, status, attempts, last_error, next_attempt_at;
+
+-- name: SaleMailFacts :one
+-- What the mails about a sale say and whom they go to: the customer, the dealer who sold it
+-- (with the language they read), the car and where it was sold.
+SELECT s.id, COALESCE(s.contract_number, '')::text AS contract_number, s.customer_name, s.customer_email,
+       s.make, s.model, s.vin, s.seller_id, u.email AS seller_email, u.locale AS seller_locale, u.active AS seller_active,
+       sa.name AS salon_name, p.name AS partner_name
+  FROM sales s
+  JOIN users u ON u.id = s.seller_id
+  JOIN salons sa ON sa.id = s.salon_id
+  JOIN partners p ON p.id = s.partner_id
+ WHERE s.id = $1;
+
+-- name: PaymentMailFacts :one
+-- The amount and purpose of a payment a mail is about.
+SELECT amount_kopecks, purpose, method FROM payments WHERE id = $1;

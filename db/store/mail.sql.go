@@ -303,6 +303,24 @@ func (q *Queries) NextMailDue(ctx context.Context) (time.Time, error) {
 	return due_at, err
 }
 
+const paymentMailFacts = `-- name: PaymentMailFacts :one
+SELECT amount_kopecks, purpose, method FROM payments WHERE id = $1
+`
+
+type PaymentMailFactsRow struct {
+	AmountKopecks int64
+	Purpose       string
+	Method        string
+}
+
+// The amount and purpose of a payment a mail is about.
+func (q *Queries) PaymentMailFacts(ctx context.Context, id uuid.UUID) (PaymentMailFactsRow, error) {
+	row := q.db.QueryRow(ctx, paymentMailFacts, id)
+	var i PaymentMailFactsRow
+	err := row.Scan(&i.AmountKopecks, &i.Purpose, &i.Method)
+	return i, err
+}
+
 const queueMail = `-- name: QueueMail :many
 
 INSERT INTO mail_outbox (to_address, subject, body, html_body, kind, locale, user_id, sale_id, attachments, dedup_key,
@@ -394,6 +412,56 @@ func (q *Queries) RequeueFailedMail(ctx context.Context, id int64) (RequeueFaile
 		&i.Attempts,
 		&i.LastError,
 		&i.NextAttemptAt,
+	)
+	return i, err
+}
+
+const saleMailFacts = `-- name: SaleMailFacts :one
+SELECT s.id, COALESCE(s.contract_number, '')::text AS contract_number, s.customer_name, s.customer_email,
+       s.make, s.model, s.vin, s.seller_id, u.email AS seller_email, u.locale AS seller_locale, u.active AS seller_active,
+       sa.name AS salon_name, p.name AS partner_name
+  FROM sales s
+  JOIN users u ON u.id = s.seller_id
+  JOIN salons sa ON sa.id = s.salon_id
+  JOIN partners p ON p.id = s.partner_id
+ WHERE s.id = $1
+`
+
+type SaleMailFactsRow struct {
+	ID             uuid.UUID
+	ContractNumber string
+	CustomerName   string
+	CustomerEmail  string
+	Make           string
+	Model          string
+	Vin            string
+	SellerID       int64
+	SellerEmail    string
+	SellerLocale   string
+	SellerActive   bool
+	SalonName      string
+	PartnerName    string
+}
+
+// What the mails about a sale say and whom they go to: the customer, the dealer who sold it
+// (with the language they read), the car and where it was sold.
+func (q *Queries) SaleMailFacts(ctx context.Context, id uuid.UUID) (SaleMailFactsRow, error) {
+	row := q.db.QueryRow(ctx, saleMailFacts, id)
+	var i SaleMailFactsRow
+	err := row.Scan(
+		&i.ID,
+		&i.ContractNumber,
+		&i.CustomerName,
+		&i.CustomerEmail,
+		&i.Make,
+		&i.Model,
+		&i.Vin,
+		&i.SellerID,
+		&i.SellerEmail,
+		&i.SellerLocale,
+		&i.SellerActive,
+		&i.SalonName,
+		&i.PartnerName,
 	)
 	return i, err
 }
