@@ -77,8 +77,9 @@ func TestQueuedMailArrivesWithItsAttachment(t *testing.T) {
 	if !bytes.HasPrefix(pdf, []byte("%PDF")) || int64(len(pdf)) != receipt.Size {
 		t.Errorf("attachment is %d bytes starting %q, the archive has %d", len(pdf), pdf[:min(8, len(pdf))], receipt.Size)
 	}
-	waitFor(t, 5*time.Second, "outbox row sent", func() (bool, error) {
-		return outboxOf(t, "s.ivanov@example.ru").Status == mail.StatusSent, nil
+	waitFor(t, 5*time.Second, "outbox row sent with the server's answer", func() (bool, error) {
+		r := outboxOf(t, "s.ivanov@example.ru")
+		return r.Status == mail.StatusSent && strings.HasPrefix(r.LastError, "250 ") && r.Attempts == 1, nil
 	})
 }
 

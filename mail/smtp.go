@@ -59,7 +59,8 @@ func (c *connection) close() { _ = c.client.Close() }
 func (c *connection) send(msg *gomail.Msg) outcome {
 	err := c.client.Send(msg)
 	if msg.IsDelivered() {
-		return outcome{sent: true, reason: strings.TrimSpace(msg.ServerResponse())}
+		// the server took the data with a 250; go-mail keeps only the text after the code
+		return outcome{sent: true, reason: strings.TrimSpace("250 " + msg.ServerResponse())}
 	}
 	if err == nil {
 		err = errors.New("the server did not confirm the message")

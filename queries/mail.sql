@@ -78,12 +78,16 @@ SELECT id, to_address, subject, body, html_body, kind, locale, status, attempts,
  WHERE id = $1;
 
 -- name: RequeueFailedMail :one
--- An admin sends a failed message again: queued now, its attempts counted on. Mail that is
--- not failed is left as it is (no row).
+-- An admin sends a failed message again: queued now, with a fresh count of attempts (the
+-- audit log keeps the old one). Mail that is not failed is left as it is (no row).
 UPDATE mail_outbox
-   SET status = 'queued', next_attempt_at = now(), failed_at = NULL, updated_at = now()
+   SET status = 'queued', attempts = 0, next_attempt_at = now(), failed_at = NULL, updated_at = now()
  WHERE id = $1 AND status = 'failed'
 RETURNING id, status, attempts, last_error, next_attempt_at;
+
+-- name: MailAttachmentDocuments :many
+-- The archived documents a message carries, for the «Почта» page.
+SELECT id, kind, file_name, size_bytes FROM documents WHERE id = ANY(sqlc.arg(ids)::uuid[]);
 
 -- name: SaleMailFacts :one
 -- What the mails about a sale say and whom they go to: the customer, the dealer who sold it

@@ -216,6 +216,43 @@ func (q *Queries) ListMail(ctx context.Context, arg ListMailParams) ([]ListMailR
 	return items, nil
 }
 
+const mailAttachmentDocuments = `-- name: MailAttachmentDocuments :many
+SELECT id, kind, file_name, size_bytes FROM documents WHERE id = ANY($1::uuid[])
+`
+
+type MailAttachmentDocumentsRow struct {
+	ID        uuid.UUID
+	Kind      string
+	FileName  string
+	SizeBytes int64
+}
+
+// The archived documents a message carries, for the «Почта» page.
+func (q *Queries) MailAttachmentDocuments(ctx context.Context, ids []uuid.UUID) ([]MailAttachmentDocumentsRow, error) {
+	rows, err := q.db.Query(ctx, mailAttachmentDocuments, ids)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	items := []MailAttachmentDocumentsRow{}
+	for rows.Next() {
+		var i MailAttachmentDocumentsRow
+		if err := rows.Scan(
+			&i.ID,
+			&i.Kind,
+			&i.FileName,
+			&i.SizeBytes,
+		); err != nil {
+			return nil, err
+		}
+		items = append(items, i)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	return items, nil
+}
+
 const markMailFailed = `-- name: MarkMailFailed :execrows
 UPDATE mail_outbox
    SET status = 'failed', failed_at = now(), claimed_until = NULL, last_error = $1, updated_at = now()
@@ -388,7 +425,7 @@ func (q *Queries) QueueMail(ctx context.Context, arg QueueMailParams) ([]int64, 
 
 const requeueFailedMail = `-- name: RequeueFailedMail :one
 UPDATE mail_outbox
-   SET status = 'queued', next_attempt_at = now(), failed_at = NULL, updated_at = now()
+   SET status = 'queued', attempts = 0, next_attempt_at = now(), failed_at = NULL, updated_at = now()
  WHERE id = $1 AND status = 'failed'
 RETURNING id, status, attempts, last_error, next_attempt_at
 `
@@ -401,8 +438,8 @@ type RequeueFailedMailRow struct {
 	NextAttemptAt time.Time
 }
 
-// An admin sends a failed message again: queued now, its attempts counted on. Mail that is
-// not failed is left as it is (no row).
+// An admin sends a failed message again: queued now, with a fresh count of attempts (the
+// audit log keeps the old one). Mail that is not failed is left as it is (no row).
 func (q *Queries) RequeueFailedMail(ctx context.Context, id int64) (RequeueFailedMailRow, error) {
 	row := q.db.QueryRow(ctx, requeueFailedMail, id)
 	var i RequeueFailedMailRow
