@@ -45,9 +45,9 @@ const (
 // ClosingPeriod names the month being closed.
 type ClosingPeriod struct {
 	// Month is the month closed, "2026-03".
-	Month string
+	Month string `json:"Month"`
 	// TimeZone is the company's zone, whose calendar the month is.
-	TimeZone string
+	TimeZone string `json:"TimeZone"`
 }
 
 // bounds are the month's first instant and the first instant of the next month, and the zone.
@@ -72,7 +72,7 @@ func (p ClosingPeriod) monthKey() (time.Time, error) {
 // PartnerClosing is one partner's closing of one month.
 type PartnerClosing struct {
 	ClosingPeriod
-	PartnerID int64
+	PartnerID int64 `json:"PartnerID"`
 }
 
 // ClosingPartners lists, by id, the partners with activity in the month: a contract activated
@@ -105,12 +105,12 @@ func (a *Activities) StartPartnerClosing(ctx context.Context, c PartnerClosing) 
 // ClosingDocuments are the partner's archived documents of a month and the totals they print.
 type ClosingDocuments struct {
 	// DocumentIDs are the statement and the act, each as PDF and Excel, in that order.
-	DocumentIDs       []string
-	SalesCount        int
-	TotalPrice        warranty.Kopecks
-	TotalCommission   warranty.Kopecks
-	StatementFileName string
-	ActFileName       string
+	DocumentIDs       []string         `json:"DocumentIDs"`
+	SalesCount        int              `json:"SalesCount"`
+	TotalPrice        warranty.Kopecks `json:"TotalPrice"`
+	TotalCommission   warranty.Kopecks `json:"TotalCommission"`
+	StatementFileName string           `json:"StatementFileName"`
+	ActFileName       string           `json:"ActFileName"`
 }
 
 // IssueClosingDocuments archives the partner's commission statement and act of the month, each
@@ -224,33 +224,35 @@ func monthlyAct(c PartnerClosing, s documents.CommissionStatementData) documents
 
 // LedgerMismatch is one sale whose ledger differs from what the sale calls for.
 type LedgerMismatch struct {
-	SaleID         string
-	ContractNumber string
-	Status         string
+	SaleID         string `json:"SaleID"`
+	ContractNumber string `json:"ContractNumber"`
+	Status         string `json:"Status"`
 	// ExpectedPrice is the price the ledger must have credited (revenue plus the VAT in it):
 	// the sale's price after its upsells for a contract in force, 0 for a cancelled sale.
-	ExpectedPrice warranty.Kopecks
-	LedgerPrice   warranty.Kopecks
+	ExpectedPrice warranty.Kopecks `json:"ExpectedPrice"`
+	LedgerPrice   warranty.Kopecks `json:"LedgerPrice"`
 	// ExpectedCommission is what the ledger must owe the partner (commission payable).
-	ExpectedCommission warranty.Kopecks
-	LedgerCommission   warranty.Kopecks
+	ExpectedCommission warranty.Kopecks `json:"ExpectedCommission"`
+	LedgerCommission   warranty.Kopecks `json:"LedgerCommission"`
 }
 
 // Reconciliation compares the partner's ledger with its sales of a month.
 type Reconciliation struct {
 	// Sales is how many sales were compared.
-	Sales int
+	Sales int `json:"Sales"`
 	// SalesTotal and LedgerTotal are the price the sales call for and the price the ledger
 	// credited, over every sale compared; the register keeps them.
-	SalesTotal, LedgerTotal warranty.Kopecks
+	SalesTotal  warranty.Kopecks `json:"SalesTotal"`
+	LedgerTotal warranty.Kopecks `json:"LedgerTotal"`
 	// SalesCommission and LedgerCommission are the same for the partner's commission.
-	SalesCommission, LedgerCommission warranty.Kopecks
+	SalesCommission  warranty.Kopecks `json:"SalesCommission"`
+	LedgerCommission warranty.Kopecks `json:"LedgerCommission"`
 	// MismatchCount is how many sales differ. Totals may agree while sales differ (two errors
 	// cancelling out), so a closing matches only when none does.
-	MismatchCount int
+	MismatchCount int `json:"MismatchCount"`
 	// Mismatches are the sales that differ, in the statement's order, the first
 	// MaxReportedMismatches of them: what an alert can list and a workflow can carry.
-	Mismatches []LedgerMismatch
+	Mismatches []LedgerMismatch `json:"Mismatches"`
 }
 
 // MaxReportedMismatches bounds the sales a reconciliation reports one by one; a ledger wrong
@@ -316,8 +318,8 @@ func reconcile(rows []store.ClosingLedgerComparisonRow) Reconciliation {
 type MismatchAlert struct {
 	PartnerClosing
 	// Count is how many sales differ; Mismatches lists the first of them.
-	Count      int
-	Mismatches []LedgerMismatch
+	Count      int              `json:"Count"`
+	Mismatches []LedgerMismatch `json:"Mismatches"`
 }
 
 // AlertLedgerMismatch mails every active finance user the list of sales whose ledger differs
@@ -395,9 +397,9 @@ func mismatchData(in MismatchAlert, partnerName string) mail.LedgerMismatch {
 // ClosingNotice asks to tell a partner's dealers and finance that the month is closed.
 type ClosingNotice struct {
 	PartnerClosing
-	Documents ClosingDocuments
+	Documents ClosingDocuments `json:"Documents"`
 	// Matched is whether the ledger agreed with the sales (finance is told either way).
-	Matched bool
+	Matched bool `json:"Matched"`
 }
 
 // NotifyClosing mails the partner's active dealers and every active finance user that the
@@ -464,9 +466,9 @@ func closingPDFs(d ClosingDocuments) ([]uuid.UUID, error) {
 type ClosingFinish struct {
 	PartnerClosing
 	// Status is ClosingClosed or ClosingMismatch.
-	Status string
+	Status string `json:"Status"`
 	// At is when the closing finished, by the workflow's clock.
-	At time.Time
+	At time.Time `json:"At"`
 }
 
 // FinishPartnerClosing records the closing's final status and when it finished.

@@ -104,6 +104,23 @@ func (a *Activities) mailCancellation(ctx context.Context, in CancellationActReq
 	return err
 }
 
+// mailSaleEventApart queues the event's mail under a savepoint of the projection's
+// transaction: a mail that cannot be queued is logged and dropped, never a reason to leave
+// the sale's read model behind.
+func (a *Activities) mailSaleEventApart(ctx context.Context, tx pgx.Tx, p SaleProjection, saleID uuid.UUID) error {
+	sp, err := tx.Begin(ctx)
+	if err != nil {
+		return err
+	}
+	if err := a.mailSaleEvent(ctx, sp, p, saleID); err != nil {
+		_ = sp.Rollback(ctx)
+		a.log.ErrorContext(ctx, "the mail of a sale event was not queued", "sale", p.Sale.ID, "revision", p.Sale.Revision,
+			"action", p.Event.Action, "err", err)
+		return nil
+	}
+	return sp.Commit(ctx)
+}
+
 // mailSaleEvent mails what a line of a sale's history tells people, in the projection's
 // transaction, so the mail exists exactly when the history line does: the dealer hears of the
 // manager's decision and of the money; the dealer and finance of a payment that failed for good.

@@ -24,11 +24,11 @@ const (
 
 // ApprovalNotice asks to tell the people who decide on a sale that it waits for them.
 type ApprovalNotice struct {
-	SaleID  string
-	SalonID int64
-	Kind    string
+	SaleID  string `json:"SaleID"`
+	SalonID int64  `json:"SalonID"`
+	Kind    string `json:"Kind"`
 	// Submission numbers the sale's submissions: a resubmitted sale is notified again.
-	Submission int
+	Submission int `json:"Submission"`
 }
 
 type recipient struct {

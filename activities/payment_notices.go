@@ -19,15 +19,17 @@ const NoticeInvoiceOverdue = mail.KindInvoiceOverdue
 
 // OverdueReminder is reminder N of an invoice not paid by its due date.
 type OverdueReminder struct {
-	SaleID         string
-	PaymentID      string
-	SalonID        int64
-	SellerID       int64
-	N              int
-	ContractNumber string
+	SaleID         string `json:"SaleID"`
+	PaymentID      string `json:"PaymentID"`
+	SalonID        int64  `json:"SalonID"`
+	SellerID       int64  `json:"SellerID"`
+	N              int    `json:"N"`
+	ContractNumber string `json:"ContractNumber"`
 	// DueOn is the invoice's due date, YYYY-MM-DD.
-	DueOn  string
-	Amount warranty.Kopecks
+	DueOn  string           `json:"DueOn"`
+	Amount warranty.Kopecks `json:"Amount"`
+	// Final is the last reminder: the invoice is handed to finance, who get a task for it.
+	Final bool `json:"final,omitempty"`
 }
 
 // RemindOverdueInvoice mails the dealer who sold the sale and every active finance user, and
@@ -65,6 +67,17 @@ func (a *Activities) RemindOverdueInvoice(ctx context.Context, in OverdueReminde
 			key := fmt.Sprintf("%s:%s:%d:%d", NoticeInvoiceOverdue, in.PaymentID, in.N, p.id)
 			if _, err := mail.Queue(ctx, tx, mail.Message{Kind: mail.KindInvoiceOverdue, To: p.email, UserID: p.id,
 				Locale: p.locale, Data: data, SaleID: &saleID, DedupKey: key}); err != nil {
+				return err
+			}
+		}
+		if in.Final {
+			title, err := mail.Render(mail.KindInvoiceOverdue, mail.LocaleRU, data)
+			if err != nil {
+				return err
+			}
+			key := fmt.Sprintf("%s:%s:finance", NoticeInvoiceOverdue, in.PaymentID)
+			if err := q.CreateTask(ctx, store.CreateTaskParams{Role: "finance", Kind: NoticeInvoiceOverdue,
+				SaleID: &saleID, Title: title.Subject, DedupKey: &key}); err != nil {
 				return err
 			}
 		}

@@ -23,8 +23,8 @@ const (
 	LocaleEN = "en"
 )
 
-// ErrBadMessage is returned by Queue for a message the caller built wrong: no recipient, no
-// dedup key, a kind without a template.
+// ErrBadMessage is returned by Queue and Render for a message the caller built wrong: no
+// recipient, no dedup key, a kind without a template, data its template cannot print.
 var ErrBadMessage = errors.New("bad message")
 
 // Message is one mail to queue.

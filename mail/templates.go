@@ -174,7 +174,7 @@ type htmlFrame struct {
 func execText(t *texttemplate.Template, name string, data any) (string, error) {
 	var b bytes.Buffer
 	if err := t.ExecuteTemplate(&b, name, data); err != nil {
-		return "", fmt.Errorf("render %s: %w", name, err)
+		return "", fmt.Errorf("%w: render %s: %v", ErrBadMessage, name, err)
 	}
 	return b.String(), nil
 }
@@ -182,7 +182,7 @@ func execText(t *texttemplate.Template, name string, data any) (string, error) {
 func execHTML(t *htmltemplate.Template, name string, data any) (string, error) {
 	var b bytes.Buffer
 	if err := t.ExecuteTemplate(&b, name, data); err != nil {
-		return "", fmt.Errorf("render %s: %w", name, err)
+		return "", fmt.Errorf("%w: render %s: %v", ErrBadMessage, name, err)
 	}
 	return b.String(), nil
 }

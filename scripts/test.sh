@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # `make test`: every check and test on real parts. Installs what is missing first (pinned Go
 # tools, Debian's postgresql and chromium, the cabinets' npm packages), then runs:
-# sqlc diff + vet, go vet, Go unit and integration tests (each package starts its own
-# PostgreSQL cluster, and a Temporal dev server or a Mailpit where it needs one), the cabinets' unit tests and the browser suite
+# sqlc diff + vet, go vet, workflowcheck, Go unit and integration tests (each package starts its own
+# PostgreSQL cluster, and a Temporal dev server or a Mailpit where it needs one), the cabinets'
+# unit tests and the browser suite
 # against the whole system.
 source "$(dirname "$0")/lib.sh"
 cd "$ROOT"
@@ -12,6 +13,7 @@ export KARSO_TEMPORAL_BIN; KARSO_TEMPORAL_BIN=$(temporal_bin)
 export KARSO_STRIPE_MOCK_BIN; KARSO_STRIPE_MOCK_BIN=$(stripe_mock_bin)
 export KARSO_MAILPIT_BIN; KARSO_MAILPIT_BIN=$(mailpit_bin)
 SQLC=$(sqlc_bin)
+WORKFLOWCHECK=$(workflowcheck_bin)
 pg_bindir >/dev/null
 command -v curl >/dev/null || apt_install curl
 [ -x /usr/bin/chromium ] || apt_install chromium
@@ -25,6 +27,9 @@ web_build
 
 say "go vet"
 go vet ./...
+
+say "workflowcheck: the workflows call nothing non-deterministic"
+"$WORKFLOWCHECK" -config workflows/workflowcheck.yaml ./workflows/...
 
 say "go test (unit and integration)"
 go test -count=1 -timeout 30m ./...

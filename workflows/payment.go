@@ -22,6 +22,9 @@ const (
 	FailedPaymentGrace = 7 * 24 * time.Hour
 	// OverdueReminderEvery is the pause between reminders of an overdue invoice.
 	OverdueReminderEvery = 3 * 24 * time.Hour
+	// DefaultOverdueReminderLimit is how many reminders an overdue invoice gets (a month
+	// of them) before it is left to finance's attention list.
+	DefaultOverdueReminderLimit = 10
 	// PaymentRetryDelay is the pause before the workflow tries again to open a payment the
 	// acquirer or the database refused (its activity has already retried transient errors).
 	PaymentRetryDelay = 10 * time.Minute
@@ -92,6 +95,8 @@ type payment struct {
 	retriesUsed int
 	reminders   int
 	troubled    bool
+	// escalated: the overdue invoice had its last reminder and waits for finance alone.
+	escalated bool
 }
 
 // open reports whether the payment still waits for money.
@@ -295,6 +300,7 @@ func (s *sale) documentNumber(p *payment) string {
 // loop takes them in order.
 func (s *sale) receiveOutcomes(ctx workflow.Context) {
 	ch := workflow.GetSignalChannel(ctx, SignalPaymentOutcome)
+	s.outcomeCh = ch
 	workflow.Go(ctx, func(ctx workflow.Context) {
 		for {
 			var o payments.Outcome
@@ -304,6 +310,18 @@ func (s *sale) receiveOutcomes(ctx workflow.Context) {
 			s.outcomes = append(s.outcomes, o)
 		}
 	})
+}
+
+// drainOutcomes queues the outcomes signalled but not yet received, so that a run about to
+// hand over does not leave one behind.
+func (s *sale) drainOutcomes() {
+	for {
+		var o payments.Outcome
+		if ok := s.outcomeCh.ReceiveAsync(&o); !ok {
+			return
+		}
+		s.outcomes = append(s.outcomes, o)
+	}
 }
 
 // takeOutcome applies the oldest outcome received; it reports whether there was one.
@@ -427,7 +445,7 @@ func (s *sale) nextPaymentEvent(p *payment) (time.Time, paymentAction) {
 		return *p.NextRetryAt, retryPayment
 	case p.ExpiresAt != nil:
 		return *p.ExpiresAt, expirePayment
-	case p.Method == payments.MethodInvoice && p.Purpose == payments.PurposeSale && p.InvoiceDocumentID != "" && p.DueOn != "":
+	case p.Method == payments.MethodInvoice && p.Purpose == payments.PurposeSale && p.InvoiceDocumentID != "" && p.DueOn != "" && !p.escalated:
 		// an upsell's invoice is due by the window's end, when it lapses unpaid
 		return s.nextReminderAt(p), remindOverdue
 	}
@@ -486,17 +504,33 @@ func (s *sale) nextWake() (time.Time, bool) {
 
 // remindOverdueInvoice mails the dealer and tasks the salon's managers about an unpaid
 // invoice, and counts the reminder whatever happens, so a failing mail does not spin.
+//
+// From versionOverdueReminderLimit on, the reminders stop after the limit: the last one also
+// tells finance, and the invoice stays on finance's attention list (it is overdue) until paid
+// or the sale is cancelled. Before, they went on every OverdueReminderEvery without end.
 func (s *sale) remindOverdueInvoice(ctx workflow.Context, p *payment) {
 	p.reminders++
 	p.Overdue = true
+	final := s.version(ctx, versionOverdueReminderLimit, 1) >= 1 && p.reminders >= s.overdueReminderLimit()
 	err := workflow.ExecuteActivity(s.quickOptions(ctx), acts.RemindOverdueInvoice, activities.OverdueReminder{
 		SaleID: s.ID, PaymentID: p.ID, SalonID: s.SalonID, SellerID: s.Seller.ID, N: p.reminders,
-		ContractNumber: s.ContractNumber, DueOn: p.DueOn, Amount: p.AmountKopecks}).Get(ctx, nil)
+		ContractNumber: s.ContractNumber, DueOn: p.DueOn, Amount: p.AmountKopecks, Final: final}).Get(ctx, nil)
 	if err != nil {
 		workflow.GetLogger(ctx).Error("remind overdue invoice", "payment", p.ID, "err", err)
 	}
-	_ = s.record(ctx, Actor{}, "invoice_overdue", "", map[string]any{"payment_id": p.ID, "reminder": p.reminders,
-		"due_on": p.DueOn})
+	changes := map[string]any{"payment_id": p.ID, "reminder": p.reminders, "due_on": p.DueOn}
+	if final {
+		p.escalated = true
+		changes["handed_to_finance"] = true
+	}
+	_ = s.record(ctx, Actor{}, "invoice_overdue", "", changes)
+}
+
+func (s *sale) overdueReminderLimit() int {
+	if s.in.OverdueReminderLimit > 0 {
+		return s.in.OverdueReminderLimit
+	}
+	return DefaultOverdueReminderLimit
 }
 
 // --- finance's updates ----------------------------------------------------------------------

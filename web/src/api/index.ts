@@ -5,6 +5,7 @@ import { API_BASE, buildQuery, http } from './http'
 import type {
   ApprovalItem,
   AuditEntry,
+  StuckSale,
   AuditFilter,
   DocumentFilter,
   DocumentItem,
@@ -98,6 +99,7 @@ export const managersApi = {
 
 export const auditApi = {
   list: (f: AuditFilter) => http.get<ListResponse<AuditEntry>>('/audit', f),
+  stuckSales: (f: PageParams) => http.get<ListResponse<StuckSale>>('/stuck-sales', f),
 }
 
 export const salesApi = {
