@@ -148,7 +148,7 @@ func Render(kind, locale string, data any) (Rendered, error) {
 		return Rendered{}, err
 	}
 	html, err := execHTML(k.html, "layout", htmlFrame{Locale: locale, Subject: subject, Company: company,
-		Content: htmltemplate.HTML(content), Signature: signature})
+		Content: htmltemplate.HTML(content), Signature: strings.TrimPrefix(strings.TrimSpace(signature), "--\n")})
 	if err != nil {
 		return Rendered{}, err
 	}

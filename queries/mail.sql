@@ -59,15 +59,15 @@ SELECT COALESCE(min(CASE WHEN status = 'sending' THEN claimed_until ELSE next_at
 
 -- name: ListMail :many
 -- The admin's «Почта» page: newest first, filtered by status, kind and a search in the
--- recipient and subject.
+-- recipient and subject (taken literally: an address's "_" is no wildcard).
 SELECT m.id, m.to_address, m.subject, m.kind, m.locale, m.status, m.attempts, m.last_error,
        cardinality(m.attachments)::int AS attachment_count, m.sale_id, m.created_at, m.next_attempt_at,
        m.sent_at, m.failed_at, left(m.body, 300)::text AS preview, count(*) OVER () AS total
   FROM mail_outbox m
  WHERE (sqlc.arg(status)::text = '' OR m.status = sqlc.arg(status))
    AND (sqlc.arg(kind)::text = '' OR m.kind = sqlc.arg(kind))
-   AND (sqlc.arg(search)::text = '' OR m.to_address ILIKE '%' || sqlc.arg(search) || '%'
-        OR m.subject ILIKE '%' || sqlc.arg(search) || '%')
+   AND (sqlc.arg(search)::text = '' OR strpos(lower(m.to_address), lower(sqlc.arg(search))) > 0
+        OR strpos(lower(m.subject), lower(sqlc.arg(search))) > 0)
  ORDER BY m.created_at DESC, m.id DESC
  LIMIT sqlc.arg(lim) OFFSET sqlc.arg(off);
 

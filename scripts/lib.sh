@@ -138,14 +138,16 @@ web_build() {
 
 # mailpit_start DBFILE SMTPPORT HTTPPORT LOG: starts Mailpit (SMTP and its HTTP API on the loopback,
 # messages kept in DBFILE) in the background; prints its pid once it answers.
+# MAILPIT_ALLOWED_RECIPIENTS (a regular expression) makes it refuse every other recipient.
 mailpit_start() {
-  local dbfile=$1 smtp=$2 http=$3 log=$4 bin
+  local dbfile=$1 smtp=$2 http=$3 log=$4 bin extra=()
   bin=$(mailpit_bin)
+  [ -n "${MAILPIT_ALLOWED_RECIPIENTS:-}" ] && extra=(--smtp-allowed-recipients "$MAILPIT_ALLOWED_RECIPIENTS")
   port_free "$smtp" || die "port $smtp is taken (another Mailpit?); set MAILPIT_SMTP_PORT"
   port_free "$http" || die "port $http is taken (another Mailpit?); set MAILPIT_HTTP_PORT"
   say "starting Mailpit: SMTP 127.0.0.1:$smtp, API http://127.0.0.1:$http/api/v1/messages"
   "$bin" --smtp "127.0.0.1:$smtp" --listen "127.0.0.1:$http" --database "$dbfile" \
-    --disable-version-check --smtp-disable-rdns --quiet >"$log" 2>&1 &
+    --disable-version-check --smtp-disable-rdns --quiet "${extra[@]}" >"$log" 2>&1 &
   local pid=$!
   wait_http "http://127.0.0.1:$http/readyz" 30 || { kill $pid 2>/dev/null; die "Mailpit did not start; see $log"; }
   echo $pid

@@ -138,8 +138,8 @@ SELECT m.id, m.to_address, m.subject, m.kind, m.locale, m.status, m.attempts, m.
   FROM mail_outbox m
  WHERE ($1::text = '' OR m.status = $1)
    AND ($2::text = '' OR m.kind = $2)
-   AND ($3::text = '' OR m.to_address ILIKE '%' || $3 || '%'
-        OR m.subject ILIKE '%' || $3 || '%')
+   AND ($3::text = '' OR strpos(lower(m.to_address), lower($3)) > 0
+        OR strpos(lower(m.subject), lower($3)) > 0)
  ORDER BY m.created_at DESC, m.id DESC
  LIMIT $5 OFFSET $4
 `
@@ -172,7 +172,7 @@ type ListMailRow struct {
 }
 
 // The admin's «Почта» page: newest first, filtered by status, kind and a search in the
-// recipient and subject.
+// recipient and subject (taken literally: an address's "_" is no wildcard).
 func (q *Queries) ListMail(ctx context.Context, arg ListMailParams) ([]ListMailRow, error) {
 	rows, err := q.db.Query(ctx, listMail,
 		arg.Status,

@@ -845,6 +845,7 @@ const en: typeof ru = {
     search: 'Recipient or subject',
     created: 'Created',
     to: 'To',
+    toAndKind: 'To · kind',
     kind: 'Kind',
     subject: 'Subject and first lines',
     status: 'Status',

@@ -845,6 +845,7 @@ export default {
     search: 'Получатель или тема',
     created: 'Создано',
     to: 'Кому',
+    toAndKind: 'Кому · тип',
     kind: 'Тип',
     subject: 'Тема и начало письма',
     status: 'Статус',
