@@ -291,3 +291,35 @@ func TestApprovalMailsReachTheDecidersInTheirLanguage(t *testing.T) {
 		t.Errorf("alert: %s", alert.Subject)
 	}
 }
+
+// A closed month reaches the partner's dealers with the commission statement and the act as
+// PDFs (their Excel copies stay in the archive).
+func TestClosedMonthIsMailedWithItsStatementAndAct(t *testing.T) {
+	ctx := context.Background()
+	mp := startMail(t)
+	m := newClosingMonth(t)
+	a := newActivities(closingVAT)
+	if err := a.StartPartnerClosing(ctx, m.PartnerClosing); err != nil {
+		t.Fatal(err)
+	}
+	docs, err := a.IssueClosingDocuments(ctx, m.PartnerClosing)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := a.NotifyClosing(ctx, activities.ClosingNotice{PartnerClosing: m.PartnerClosing, Documents: docs,
+		Matched: true}); err != nil {
+		t.Fatal(err)
+	}
+	var dealer string
+	if err := pool.QueryRow(ctx, `SELECT email FROM users WHERE id = $1`, m.dealerID).Scan(&dealer); err != nil {
+		t.Fatal(err)
+	}
+	closed := inbox(t, mp, dealer, "Месяц 2025-06 закрыт", 1)[0]
+	want := []string{"commission-statement-2025-06.pdf application/pdf", "act-2025-06.pdf application/pdf"}
+	if got := attachmentNames(closed); !slices.Equal(got, want) {
+		t.Errorf("the closing mail carries %v, want %v", got, want)
+	}
+	if !strings.Contains(closed.Text, "Договоров: 3") || !strings.Contains(closed.Text, "сходится") {
+		t.Errorf("closing mail: %s", closed.Text)
+	}
+}
