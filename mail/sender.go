@@ -102,7 +102,7 @@ func NewSender(d SenderDeps) *Sender {
 // Run delivers mail until ctx ends. A lost database connection is logged and reopened; it
 // never stops the worker.
 func (s *Sender) Run(ctx context.Context) error {
-	s.log.Info("mail sender started", "smtp", s.relay.smtp.String(), "from", s.relay.from.String())
+	s.log.Info("mail sender started", "smtp", s.relay.smtp.String(), "from", s.relay.from.Name+" <"+s.relay.from.Address+">")
 	for {
 		err := s.listen(ctx)
 		if ctx.Err() != nil {
