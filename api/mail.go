@@ -28,6 +28,8 @@ func (s *Server) mountMail(r *gin.RouterGroup) {
 var mailMessages = map[string][2]string{
 	"mail_not_failed": {"Отправить снова можно только письмо, которое не удалось доставить",
 		"Only a message that could not be delivered can be sent again"},
+	"mail_confidential": {"Текст письма скрыт: в нём ссылка, по которой входит только получатель",
+		"The text is hidden: it holds a link that only its recipient may use"},
 }
 
 // MailMessage is one message of the outbox as the «Почта» list shows it.
@@ -101,9 +103,18 @@ func (s *Server) listMail(c *gin.Context) {
 		items = append(items, mailMessage(store.GetMailRow{ID: r.ID, ToAddress: r.ToAddress, Subject: r.Subject,
 			Kind: r.Kind, Locale: r.Locale, Status: r.Status, Attempts: r.Attempts, LastError: r.LastError,
 			SaleID: r.SaleID, CreatedAt: r.CreatedAt, NextAttemptAt: r.NextAttemptAt, SentAt: r.SentAt,
-			FailedAt: r.FailedAt}, r.AttachmentCount, r.Preview))
+			FailedAt: r.FailedAt}, r.AttachmentCount, hideConfidential(c, r.Kind, r.Preview)))
 	}
 	p.answer(c, items, total)
+}
+
+// hideConfidential keeps the body of a confidential kind (a password reset) from the admin:
+// its link would sign them in as the recipient.
+func hideConfidential(c *gin.Context, kind, body string) string {
+	if mail.Confidential(kind) {
+		return pick(mailMessages, "mail_confidential", lang(c))
+	}
+	return body
 }
 
 func mailMessage(r store.GetMailRow, attachments int32, preview string) MailMessage {
@@ -142,7 +153,11 @@ func (s *Server) getMail(c *gin.Context) {
 	for _, d := range docs {
 		byID[d.ID] = d
 	}
-	d := MailDetail{MailMessage: mailMessage(r, int32(len(r.Attachments)), mailPreview(r.Body)), Text: r.Body, HTML: r.HtmlBody,
+	text, html := hideConfidential(c, r.Kind, r.Body), r.HtmlBody
+	if mail.Confidential(r.Kind) {
+		html = ""
+	}
+	d := MailDetail{MailMessage: mailMessage(r, int32(len(r.Attachments)), mailPreview(text)), Text: text, HTML: html,
 		Attachments: make([]MailAttachment, 0, len(r.Attachments))}
 	for _, docID := range r.Attachments { // in the order the message carries them
 		doc := byID[docID]
@@ -192,6 +207,6 @@ func (s *Server) resendMail(c *gin.Context) {
 		s.failInternal(c, err)
 	default:
 		before.Status, before.Attempts, before.NextAttemptAt, before.FailedAt = after.Status, after.Attempts, after.NextAttemptAt, nil
-		c.JSON(http.StatusOK, mailMessage(before, int32(len(before.Attachments)), mailPreview(before.Body)))
+		c.JSON(http.StatusOK, mailMessage(before, int32(len(before.Attachments)), mailPreview(hideConfidential(c, before.Kind, before.Body))))
 	}
 }

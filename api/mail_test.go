@@ -3,6 +3,7 @@ package api_test
 import (
 	"context"
 	"net/http"
+	"net/url"
 	"strconv"
 	"strings"
 	"testing"
@@ -156,4 +157,40 @@ func TestFailedMailIsSentAgainFromThePage(t *testing.T) {
 	expectStatus(t, admin.do("GET", "/api/v1/admin/mail/999999999", nil), http.StatusNotFound)
 	expectStatus(t, admin.do("POST", "/api/v1/admin/mail/999999999/resend", nil), http.StatusNotFound)
 	expectStatus(t, login(t, "dealer@karso.test").do("GET", "/api/v1/admin/mail", nil), http.StatusForbidden)
+}
+
+// A password-reset mail shows on the page as sent, but never with its link: it would sign the
+// admin in as its recipient.
+func TestConfidentialMailIsListedWithoutItsBody(t *testing.T) {
+	ctx := context.Background()
+	secret := "https://karso.test/reset?token=" + strconv.FormatInt(time.Now().UnixNano(), 36)
+	var mailID int64
+	err := pool.QueryRow(ctx, `INSERT INTO mail_outbox (to_address, subject, body, html_body, kind, locale, dedup_key, status, sent_at)
+		VALUES ('dealer@karso.test', 'Восстановление пароля', $1, $2, 'password_reset', 'ru', $1, 'sent', now()) RETURNING id`,
+		"Ссылка: "+secret, `<a href="`+secret+`">Сменить пароль</a>`).Scan(&mailID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	admin := login(t, "admin@karso.test")
+	var page listOf[mailJSON]
+	admin.do("GET", "/api/v1/admin/mail?per_page=100&q="+url.QueryEscape("Восстановление пароля"), nil).json(t, &page)
+	r := admin.do("GET", "/api/v1/admin/mail/"+strconv.FormatInt(mailID, 10), nil)
+	expectStatus(t, r, http.StatusOK)
+	var detail mailJSON
+	r.json(t, &detail)
+	found := false
+	for _, i := range page.Items {
+		if i.ID == mailID {
+			found = i.Status == "sent"
+			if strings.Contains(i.Preview, "token=") {
+				t.Errorf("the list shows the reset link: %q", i.Preview)
+			}
+		}
+	}
+	if !found {
+		t.Errorf("the reset mail is not listed as sent: %+v", page.Items)
+	}
+	if strings.Contains(string(r.Body), "token=") || detail.HTML != "" || !strings.Contains(detail.Text, "скрыт") {
+		t.Errorf("the detail shows the reset mail's body: %s", r.Body)
+	}
 }

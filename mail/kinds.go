@@ -45,6 +45,14 @@ const (
 	KindLedgerMismatch = "closing_ledger_mismatch"
 )
 
+// confidentialKinds are the kinds whose body holds a secret for its recipient alone (a
+// password-reset link signs its bearer in): the «Почта» page shows that they were sent, never
+// what they say.
+var confidentialKinds = map[string]bool{"password_reset": true}
+
+// Confidential reports whether the body of a kind of mail is for its recipient's eyes only.
+func Confidential(kind string) bool { return confidentialKinds[kind] }
+
 // SaleNotice is what the approval mails say of a sale.
 type SaleNotice struct {
 	Vehicle, VIN, Customer, Salon, Partner string
