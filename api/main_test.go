@@ -27,6 +27,7 @@ import (
 	"karso.ru/prm/documents"
 	"karso.ru/prm/mail"
 	"karso.ru/prm/payments"
+	"karso.ru/prm/temporalcodec"
 	"karso.ru/prm/testenv"
 	"karso.ru/prm/web"
 	"karso.ru/prm/worker"
@@ -41,6 +42,9 @@ var (
 	testCfg  config.Config
 	mailbox  *testenv.Mailpit
 )
+
+// testBuildID is the build the suite's worker polls as when worker versioning is on.
+const testBuildID = "api-test"
 
 func TestMain(m *testing.M) {
 	os.Exit(run(m))
@@ -83,6 +87,11 @@ func run(m *testing.M) int {
 		return 1
 	}
 	testCfg.TemporalAddress = dev.FrontendHostPort()
+	// the tests run the encrypted path: the dev server's client seals with the test key
+	if testCfg.PayloadKeys, err = temporalcodec.ParseKeys(testenv.PayloadKeys); err != nil {
+		fmt.Fprintln(os.Stderr, err)
+		return 1
+	}
 	// the API listens here; payment links in the sales point at it
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
@@ -112,7 +121,7 @@ func run(m *testing.M) int {
 	docs := documents.New(pool, bucket, testCfg.CompanyTZ)
 	// the sales run on a real worker polling the dev server
 	w, err := worker.New(temporal, worker.Deps{Config: testCfg, Log: log, Pool: pool, Documents: docs,
-		Payments: payments.NewSandbox(pool)})
+		Payments: payments.NewSandbox(pool), BuildID: testBuildID})
 	if err != nil {
 		fmt.Fprintln(os.Stderr, "worker:", err)
 		return 1
@@ -122,6 +131,16 @@ func run(m *testing.M) int {
 		return 1
 	}
 	defer w.Stop()
+	// with TEMPORAL_WORKER_VERSIONING the sales go to the worker only once its build is current
+	if testCfg.TemporalWorkerVersioning {
+		vctx, cancel := context.WithTimeout(ctx, time.Minute)
+		err := worker.SetCurrentVersion(vctx, temporal, testCfg, testBuildID)
+		cancel()
+		if err != nil {
+			fmt.Fprintln(os.Stderr, err)
+			return 1
+		}
+	}
 	// the worker's mail sender, as `karso worker` runs it
 	sender := mail.NewSender(mail.SenderDeps{Pool: pool, Log: log, SMTP: testCfg.SMTP, From: testCfg.MailFrom, Documents: docs})
 	senderCtx, stopSender := context.WithCancel(ctx)
@@ -130,7 +149,7 @@ func run(m *testing.M) int {
 	defer func() { stopSender(); <-senderDone }()
 	reg := prometheus.NewRegistry()
 	srv := api.New(api.Deps{Config: testCfg, Log: log, Pool: pool, Temporal: temporal, Registry: reg, Gatherer: reg,
-		Web: web.Assets(), Documents: docs})
+		Web: web.Assets(), Documents: docs, PayloadCodec: testenv.PayloadCodec()})
 	hs := &httptest.Server{Listener: ln, Config: &http.Server{Handler: srv.Handler()}}
 	hs.Start()
 	defer hs.Close()

@@ -1,97 +1,59 @@
-package config
+package config_test
 
 import (
+	"slices"
 	"strings"
 	"testing"
+
+	"karso.ru/prm/config"
 )
 
-func TestParseSMTPURL(t *testing.T) {
-	cases := []struct {
-		raw  string
-		want SMTP
-	}{
-		{"smtp://127.0.0.1:1025", SMTP{Host: "127.0.0.1", Port: 1025, TLS: TLSOpportunistic}},
-		{"smtp://mailer:s3cret@smtp.example.ru:587", SMTP{Host: "smtp.example.ru", Port: 587, Username: "mailer",
-			Password: "s3cret", TLS: TLSStartTLS}},
-		{"smtp://smtp.example.ru", SMTP{Host: "smtp.example.ru", Port: 587, TLS: TLSOpportunistic}},
-		{"smtps://mailer:p%40ss@smtp.example.ru", SMTP{Host: "smtp.example.ru", Port: 465, Username: "mailer",
-			Password: "p@ss", TLS: TLSImplicit}},
-		{"smtps://smtp.example.ru:2465/", SMTP{Host: "smtp.example.ru", Port: 2465, TLS: TLSImplicit}},
-		{"smtp://relay.local:25?starttls=required", SMTP{Host: "relay.local", Port: 25, TLS: TLSStartTLS}},
-		{"smtp://u:p@relay.local:25?starttls=opportunistic", SMTP{Host: "relay.local", Port: 25, Username: "u",
-			Password: "p", TLS: TLSOpportunistic}},
-		{"smtp://[::1]:1025", SMTP{Host: "::1", Port: 1025, TLS: TLSOpportunistic}},
-	}
-	for _, c := range cases {
-		got, err := ParseSMTPURL(c.raw)
-		if err != nil || got != c.want {
-			t.Errorf("%s: %+v, %v; want %+v", c.raw, got, err, c.want)
-		}
-	}
-}
-
-// A malformed relay address is refused with a reason that never repeats the password.
-func TestParseSMTPURLRefusesMalformed(t *testing.T) {
-	for _, raw := range []string{
-		"127.0.0.1:1025",                     // no scheme
-		"http://smtp.example.ru",             // not SMTP
-		"smtp://",                            // no host
-		"smtp://user:hunter2@host:99999",     // port out of range
-		"smtp://user:hunter2@host:smtp",      // port not a number
-		"smtp://host:25/relay",               // a path
-		"smtp://host:25?tls=on",              // unknown parameter
-		"smtps://host?starttls=required",     // STARTTLS means nothing on implicit TLS
-		"smtp://host?starttls=maybe",         // unknown mode
-		"smtp://user:hunter2@ho st:25",       // not a URL
-		"smtp://user:hunter2@host:25\x7f",    // control character
-		"smtp://user:hunter2@host:25?%zz=1x", // bad query escape
+// A malformed payload setting stops the process naming the variable, like every other setting.
+func TestPayloadSettingsFailByName(t *testing.T) {
+	for _, tc := range []struct{ name, value, want string }{
+		{"PAYLOAD_KEYS", "k1", "PAYLOAD_KEYS: entry 1: want id:base64key"},
+		{"PAYLOAD_KEYS", "k1:c2hvcnQ=", "PAYLOAD_KEYS: key \"k1\": 5 bytes, want 32"},
+		{"PAYLOAD_ENCRYPTION", "maybe", "PAYLOAD_ENCRYPTION"},
+		{"TEMPORAL_WORKER_VERSIONING", "sometimes", "TEMPORAL_WORKER_VERSIONING"},
+		{"TEMPORAL_WORKER_SET_CURRENT", "2", "TEMPORAL_WORKER_SET_CURRENT"},
 	} {
-		_, err := ParseSMTPURL(raw)
-		if err == nil {
-			t.Errorf("%q: accepted", raw)
-			continue
-		}
-		if strings.Contains(err.Error(), "hunter2") {
-			t.Errorf("%q: the error shows the password: %v", raw, err)
-		}
+		t.Run(tc.name+"="+tc.value, func(t *testing.T) {
+			t.Setenv(tc.name, tc.value)
+			if _, err := config.Load(); err == nil || !strings.HasPrefix(err.Error(), tc.want) {
+				t.Errorf("Load() = %v, want an error starting %q", err, tc.want)
+			}
+		})
 	}
+	t.Run("off with keys", func(t *testing.T) {
+		t.Setenv("PAYLOAD_ENCRYPTION", "off")
+		t.Setenv("PAYLOAD_KEYS", "k1:"+strings.Repeat("A", 43)+"=")
+		if _, err := config.Load(); err == nil || !strings.Contains(err.Error(), "PAYLOAD_KEYS holds keys") {
+			t.Errorf("Load() = %v: encryption off and keys set at once must be refused", err)
+		}
+	})
 }
 
-// A malformed SMTP_URL or MAIL_FROM stops the process with the variable's name.
-func TestLoadNamesTheMalformedMailVariable(t *testing.T) {
-	t.Setenv("SMTP_URL", "smtp://user:hunter2@host:notaport")
-	_, err := Load()
-	if err == nil || !strings.HasPrefix(err.Error(), "SMTP_URL: ") || strings.Contains(err.Error(), "hunter2") {
-		t.Fatalf("SMTP_URL: %v", err)
+func TestPayloadAndVersioningDefaults(t *testing.T) {
+	for _, name := range []string{"PAYLOAD_ENCRYPTION", "TEMPORAL_WORKER_VERSIONING", "TEMPORAL_WORKER_SET_CURRENT",
+		"TEMPORAL_DEPLOYMENT_NAME", "TEMPORAL_UI_ORIGINS"} {
+		t.Setenv(name, "") // empty is unset: the default applies
 	}
-	t.Setenv("SMTP_URL", "smtps://smtp.example.ru")
-	t.Setenv("MAIL_FROM", "Карсо без адреса")
-	if _, err := Load(); err == nil || !strings.HasPrefix(err.Error(), "MAIL_FROM: ") {
-		t.Fatalf("MAIL_FROM: %v", err)
-	}
-	t.Setenv("MAIL_FROM", "Карсо <mail@karso.ru>")
-	c, err := Load()
+	t.Setenv("PAYLOAD_KEYS", "k2:"+strings.Repeat("A", 43)+"=, k1:"+strings.Repeat("B", 43)+"=")
+	c, err := config.Load()
 	if err != nil {
 		t.Fatal(err)
 	}
-	if c.SMTP.TLS != TLSImplicit || c.MailFrom.Name != "Карсо" || c.MailFrom.Address != "mail@karso.ru" {
-		t.Errorf("loaded %+v from %+v", c.SMTP, c.MailFrom)
+	if len(c.PayloadKeys) != 2 || c.PayloadKeys[0].ID != "k2" || c.PayloadEncryptionOff {
+		t.Errorf("keys %v, off %v", c.PayloadKeys, c.PayloadEncryptionOff)
 	}
-}
-
-// Without the variables mail goes to the Mailpit `make run` starts, from the company.
-func TestMailDefaults(t *testing.T) {
-	t.Setenv("SMTP_URL", "")
-	t.Setenv("MAIL_FROM", "")
-	c, err := Load()
-	if err != nil {
-		t.Fatal(err)
+	if !c.TemporalWorkerVersioning || !c.TemporalWorkerSetCurrent || c.TemporalDeploymentName != "karso" {
+		t.Errorf("versioning defaults: %v %v %q", c.TemporalWorkerVersioning, c.TemporalWorkerSetCurrent, c.TemporalDeploymentName)
 	}
-	if c.SMTP.String() != "smtp://127.0.0.1:1025" || c.MailFrom.Address != "noreply@karso.test" {
-		t.Errorf("defaults %s, %s", c.SMTP, c.MailFrom)
+	if !slices.Equal(c.TemporalUIOrigins, []string{"http://127.0.0.1:8233", "http://localhost:8233"}) {
+		t.Errorf("UI origins %v", c.TemporalUIOrigins)
 	}
-	withUser := SMTP{Host: "h", Port: 587, Username: "u", Password: "secret", TLS: TLSStartTLS}
-	if s := withUser.String(); strings.Contains(s, "secret") || s != "smtp://u@h:587" {
-		t.Errorf("String() = %q", s)
+	t.Setenv("TEMPORAL_UI_ORIGINS", "https://temporal.karso.ru, ")
+	if c, _ := config.Load(); !slices.Equal(c.TemporalUIOrigins, []string{"https://temporal.karso.ru"}) {
+		t.Errorf("UI origins %v", c.TemporalUIOrigins)
 	}
 }

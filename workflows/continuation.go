@@ -23,6 +23,8 @@ const (
 	versionOverdueReminderLimit = "overdue-reminder-limit"
 	// versionProjectionLag: a projection that cannot be stored no longer fails the step.
 	versionProjectionLag = "projection-lag"
+	// versionConfirmOutcome: a signalled payment outcome counts only when PostgreSQL has it.
+	versionConfirmOutcome = "confirm-payment-outcome"
 )
 
 // SaleContinuation is everything a sale's run knows, carried into the next run when the sale

@@ -38,6 +38,8 @@ type harness struct {
 	// issueFailures is how many IssueContract calls fail before one succeeds.
 	issueFailures int
 	results       map[string]updateResult
+	// outcomesForged: PostgreSQL has no record of the outcomes signalled.
+	outcomesForged bool
 	// refuseProjections makes PostgreSQL refuse every projection from then on.
 	refuseProjections bool
 	final         *workflows.SaleState
