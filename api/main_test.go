@@ -31,6 +31,7 @@ import (
 	"karso.ru/prm/testenv"
 	"karso.ru/prm/web"
 	"karso.ru/prm/worker"
+	"karso.ru/prm/workflows"
 )
 
 // The suite runs against the real parts: a private PostgreSQL cluster with the migrations and
@@ -92,6 +93,7 @@ func run(m *testing.M) int {
 		fmt.Fprintln(os.Stderr, err)
 		return 1
 	}
+	workflows.SetActorSealKeys(temporalcodec.ActorSealKeys(testCfg.PayloadKeys))
 	// the API listens here; payment links in the sales point at it
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {

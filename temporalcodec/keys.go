@@ -1,7 +1,9 @@
 package temporalcodec
 
 import (
+	"crypto/hmac"
 	"crypto/rand"
+	"crypto/sha256"
 	"encoding/base64"
 	"fmt"
 	"regexp"
@@ -82,3 +84,15 @@ func FormatKeys(ring []Key) string {
 
 // GoString hides the secret from %#v too.
 func (k Key) GoString() string { return "temporalcodec.Key{ID: " + strconv.Quote(k.ID) + "}" }
+
+// ActorSealKeys derives, from each payload key, the key the API seals actors with
+// (workflows.SetActorSealKeys): one secret to keep and rotate, two uses kept apart by the label.
+func ActorSealKeys(ring []Key) [][]byte {
+	keys := make([][]byte, 0, len(ring))
+	for _, k := range ring {
+		m := hmac.New(sha256.New, k.secret)
+		m.Write([]byte("karso actor seal v1"))
+		keys = append(keys, m.Sum(nil))
+	}
+	return keys
+}

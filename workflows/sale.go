@@ -272,6 +272,9 @@ func (s *sale) answer(err error) (SaleState, error) {
 
 // checkEditable allows wizard steps on a draft, by a dealer, when nothing else is running.
 func (s *sale) checkEditable(actor Actor) error {
+	if err := s.checkActor(actor); err != nil {
+		return err
+	}
 	if actor.Role != RoleDealer {
 		return forbidden()
 	}
@@ -395,6 +398,9 @@ func (s *sale) vinUnderContract(ctx workflow.Context) (bool, error) {
 // --- approval -----------------------------------------------------------------------------
 
 func (s *sale) checkDecidable(actor Actor) error {
+	if err := s.checkActor(actor); err != nil {
+		return err
+	}
 	if actor.Role != RoleManager && actor.Role != RoleAdmin {
 		return forbidden()
 	}

@@ -37,6 +37,7 @@ import (
 	"karso.ru/prm/temporalcodec"
 	"karso.ru/prm/web"
 	"karso.ru/prm/worker"
+	"karso.ru/prm/workflows"
 )
 
 // version is set at build time with -ldflags "-X main.version=...".
@@ -142,6 +143,8 @@ func serve(ctx context.Context, cfg config.Config, log *slog.Logger, what string
 	if err != nil {
 		return err
 	}
+	// the API seals the actors of its updates and the worker's validators check the seals
+	workflows.SetActorSealKeys(temporalcodec.ActorSealKeys(cfg.PayloadKeys))
 	pool, err := db.Open(ctx, cfg.DatabaseURL)
 	if err != nil {
 		return err
