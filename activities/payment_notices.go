@@ -9,12 +9,13 @@ import (
 	"github.com/jackc/pgx/v5"
 
 	"karso.ru/prm/db/store"
+	"karso.ru/prm/mail"
 	"karso.ru/prm/warranty"
 )
 
 // NoticeInvoiceOverdue is the reminder of an unpaid invoice past its due date: a mail to the
-// dealer who sold the sale and a task for the salon's managers.
-const NoticeInvoiceOverdue = "invoice_overdue"
+// dealer who sold the sale and to finance, and a task for the salon's managers.
+const NoticeInvoiceOverdue = mail.KindInvoiceOverdue
 
 // OverdueReminder is reminder N of an invoice not paid by its due date.
 type OverdueReminder struct {
@@ -31,47 +32,64 @@ type OverdueReminder struct {
 	Final bool `json:"final,omitempty"`
 }
 
-// RemindOverdueInvoice mails the dealer and gives each of the salon's managers a task. The
-// mail and each task are keyed by the payment, the reminder and the person, so a retry
-// writes nothing twice.
+// RemindOverdueInvoice mails the dealer who sold the sale and every active finance user, and
+// gives each of the salon's managers a task. Each mail and task is keyed by the payment, the
+// reminder and the person, so a retry writes nothing twice.
 func (a *Activities) RemindOverdueInvoice(ctx context.Context, in OverdueReminder) error {
 	saleID, err := uuid.Parse(in.SaleID)
 	if err != nil {
 		return businessError(ErrTypeSaleNotFound, "bad sale id", err)
 	}
+	var mailed []recipient
 	seller, err := a.q.UserContact(ctx, in.SellerID)
 	if err != nil && !errors.Is(err, pgx.ErrNoRows) {
 		return fmt.Errorf("remind overdue invoice: %w", err)
+	}
+	if seller.Email != "" {
+		mailed = append(mailed, recipient{id: in.SellerID, email: seller.Email, locale: seller.Locale})
+	}
+	finance, err := a.q.ActiveUsersByRole(ctx, "finance")
+	if err != nil {
+		return fmt.Errorf("remind overdue invoice: %w", err)
+	}
+	for _, f := range finance {
+		mailed = append(mailed, recipient{id: f.ID, email: f.Email, locale: f.Locale})
 	}
 	managers, err := a.q.SalonApprovers(ctx, in.SalonID)
 	if err != nil {
 		return fmt.Errorf("remind overdue invoice: %w", err)
 	}
-	link := a.publicURL + "/sales/" + in.SaleID
+	data := mail.OverdueInvoice{ContractNumber: in.ContractNumber, Amount: in.Amount, DueOn: in.DueOn, N: in.N,
+		URL: a.publicURL + "/sales/" + in.SaleID}
 	err = pgx.BeginFunc(ctx, a.pool, func(tx pgx.Tx) error {
 		q := a.q.WithTx(tx)
-		if seller.Email != "" {
-			text := overdueText(seller.Locale, in, link)
-			key := fmt.Sprintf("%s:%s:%d:%d", NoticeInvoiceOverdue, in.PaymentID, in.N, in.SellerID)
-			if err := q.QueueMail(ctx, store.QueueMailParams{ToAddress: seller.Email, Subject: text.subject,
-				Body: text.body, Kind: NoticeInvoiceOverdue, SaleID: &saleID, DedupKey: &key}); err != nil {
+		for _, p := range mailed {
+			key := fmt.Sprintf("%s:%s:%d:%d", NoticeInvoiceOverdue, in.PaymentID, in.N, p.id)
+			if _, err := mail.Queue(ctx, tx, mail.Message{Kind: mail.KindInvoiceOverdue, To: p.email, UserID: p.id,
+				Locale: p.locale, Data: data, SaleID: &saleID, DedupKey: key}); err != nil {
 				return err
 			}
 		}
 		if in.Final {
-			text := overdueText("ru", in, link)
+			title, err := mail.Render(mail.KindInvoiceOverdue, mail.LocaleRU, data)
+			if err != nil {
+				return err
+			}
 			key := fmt.Sprintf("%s:%s:finance", NoticeInvoiceOverdue, in.PaymentID)
 			if err := q.CreateTask(ctx, store.CreateTaskParams{Role: "finance", Kind: NoticeInvoiceOverdue,
-				SaleID: &saleID, Title: text.subject, DedupKey: &key}); err != nil {
+				SaleID: &saleID, Title: title.Subject, DedupKey: &key}); err != nil {
 				return err
 			}
 		}
 		for _, m := range managers {
-			text := overdueText(m.Locale, in, link)
+			title, err := mail.Render(mail.KindInvoiceOverdue, m.Locale, data)
+			if err != nil {
+				return err
+			}
 			key := fmt.Sprintf("%s:%s:%d:%d", NoticeInvoiceOverdue, in.PaymentID, in.N, m.ID)
 			assignee := m.ID
 			if err := q.CreateTask(ctx, store.CreateTaskParams{AssigneeID: &assignee, Role: "manager",
-				Kind: NoticeInvoiceOverdue, SaleID: &saleID, Title: text.subject, DedupKey: &key}); err != nil {
+				Kind: NoticeInvoiceOverdue, SaleID: &saleID, Title: title.Subject, DedupKey: &key}); err != nil {
 				return err
 			}
 		}
@@ -81,15 +99,4 @@ func (a *Activities) RemindOverdueInvoice(ctx context.Context, in OverdueReminde
 		return fmt.Errorf("remind overdue invoice: %w", err)
 	}
 	return nil
-}
-
-func overdueText(locale string, in OverdueReminder, link string) mailText {
-	if locale == "en" {
-		subject := fmt.Sprintf("Overdue invoice for contract %s: %s was due on %s", in.ContractNumber,
-			warranty.FormatRUB(in.Amount), in.DueOn)
-		return mailText{subject: subject, body: subject + ".\n\nThe contract takes effect once it is paid.\nOpen the sale: " + link + "\n"}
-	}
-	subject := fmt.Sprintf("Просрочен счёт по договору %s: %s к оплате до %s", in.ContractNumber,
-		warranty.FormatRUB(in.Amount), in.DueOn)
-	return mailText{subject: subject, body: subject + ".\n\nДоговор вступит в силу после оплаты.\nОткрыть продажу: " + link + "\n"}
 }

@@ -1,13 +1,8 @@
--- Mail goes to an outbox and work items to tasks; both are deduplicated by a key the
--- workflow makes, so a retried activity notifies once.
+-- Work items go to tasks (mail to the outbox, queries/mail.sql); both are deduplicated by a
+-- key the workflow makes, so a retried activity notifies once.
 
 -- name: ActiveUsersByRole :many
 SELECT id, email, full_name, locale FROM users WHERE role = $1 AND active ORDER BY id;
-
--- name: QueueMail :exec
-INSERT INTO mail_outbox (to_address, subject, body, kind, sale_id, dedup_key)
-VALUES ($1, $2, $3, $4, $5, $6)
-ON CONFLICT (dedup_key) DO NOTHING;
 
 -- name: CreateTask :exec
 INSERT INTO tasks (assignee_id, role, kind, sale_id, title, dedup_key)

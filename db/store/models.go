@@ -101,15 +101,26 @@ type LedgerPosting struct {
 }
 
 type MailOutbox struct {
-	ID        int64
-	ToAddress string
-	Subject   string
-	Body      string
-	Kind      string
-	SaleID    *uuid.UUID
-	DedupKey  *string
-	CreatedAt time.Time
-	SentAt    *time.Time
+	ID            int64
+	ToAddress     string
+	Subject       string
+	Body          string
+	Kind          string
+	SaleID        *uuid.UUID
+	DedupKey      *string
+	CreatedAt     time.Time
+	SentAt        *time.Time
+	Status        string
+	Locale        string
+	HtmlBody      string
+	UserID        *int64
+	Attachments   []uuid.UUID
+	Attempts      int32
+	NextAttemptAt time.Time
+	ClaimedUntil  *time.Time
+	LastError     string
+	FailedAt      *time.Time
+	UpdatedAt     time.Time
 }
 
 type ManagerSalon struct {

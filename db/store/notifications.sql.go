@@ -23,8 +23,8 @@ type ActiveUsersByRoleRow struct {
 	Locale   string
 }
 
-// Mail goes to an outbox and work items to tasks; both are deduplicated by a key the
-// workflow makes, so a retried activity notifies once.
+// Work items go to tasks (mail to the outbox, queries/mail.sql); both are deduplicated by a
+// key the workflow makes, so a retried activity notifies once.
 func (q *Queries) ActiveUsersByRole(ctx context.Context, role string) ([]ActiveUsersByRoleRow, error) {
 	rows, err := q.db.Query(ctx, activeUsersByRole, role)
 	if err != nil {
@@ -72,33 +72,6 @@ func (q *Queries) CreateTask(ctx context.Context, arg CreateTaskParams) error {
 		arg.Kind,
 		arg.SaleID,
 		arg.Title,
-		arg.DedupKey,
-	)
-	return err
-}
-
-const queueMail = `-- name: QueueMail :exec
-INSERT INTO mail_outbox (to_address, subject, body, kind, sale_id, dedup_key)
-VALUES ($1, $2, $3, $4, $5, $6)
-ON CONFLICT (dedup_key) DO NOTHING
-`
-
-type QueueMailParams struct {
-	ToAddress string
-	Subject   string
-	Body      string
-	Kind      string
-	SaleID    *uuid.UUID
-	DedupKey  *string
-}
-
-func (q *Queries) QueueMail(ctx context.Context, arg QueueMailParams) error {
-	_, err := q.db.Exec(ctx, queueMail,
-		arg.ToAddress,
-		arg.Subject,
-		arg.Body,
-		arg.Kind,
-		arg.SaleID,
 		arg.DedupKey,
 	)
 	return err

@@ -53,6 +53,9 @@ import type {
   Vehicle,
   VehicleInput,
   Locale,
+  MailDetail,
+  MailFilter,
+  MailMessage,
 } from './types'
 
 export * from './types'
@@ -95,6 +98,13 @@ export const managersApi = {
   salons: (managerId: number) => http.get<ItemsResponse<Salon>>(`/managers/${managerId}/salons`),
   setSalons: (managerId: number, salonIds: number[]) =>
     http.put<ItemsResponse<Salon>>(`/managers/${managerId}/salons`, { salon_ids: salonIds }),
+}
+
+/** The admin's «Почта» page: every message queued, how its delivery went, sending a failed one again. */
+export const mailApi = {
+  list: (f: MailFilter) => http.get<ListResponse<MailMessage>>('/admin/mail', f),
+  get: (id: number) => http.get<MailDetail>(`/admin/mail/${id}`),
+  resend: (id: number) => http.post<MailMessage>(`/admin/mail/${id}/resend`),
 }
 
 export const auditApi = {

@@ -53,6 +53,7 @@ export const routes: RouteRecordRaw[] = [
       r('admin/templates/:code', 'admin-template', () => import('@/views/admin/TemplateView.vue'), 'templates.card'),
       r('admin/audit', 'admin-audit', () => import('@/views/admin/AuditView.vue'), 'menu.audit'),
       r('admin/stuck-sales', 'admin-stuck-sales', () => import('@/views/admin/StuckSalesView.vue'), 'menu.stuckSales'),
+      r('admin/mail', 'admin-mail', () => import('@/views/admin/MailView.vue'), 'menu.mail'),
       r('profile', 'profile', () => import('@/views/common/ProfileView.vue'), 'menu.profile'),
       {
         path: 'forbidden',
