@@ -32,7 +32,10 @@ const (
 	ClosingClosed   = "closed"
 )
 
-// Kinds of closing notices (mail_outbox.kind, tasks.kind).
+// closingsPage is the cabinets' register of monthly closings, where a mismatch is looked into.
+const closingsPage = "/finance/closings"
+
+// Kinds of closing notices (notifications.kind, mail_outbox.kind, tasks.kind).
 const (
 	// NoticeMonthClosed tells a partner's dealers and finance that the month's statement and
 	// act are in the archive.
@@ -319,8 +322,8 @@ type MismatchAlert struct {
 	Mismatches []LedgerMismatch
 }
 
-// AlertLedgerMismatch mails every active finance user the list of sales whose ledger differs
-// and gives each a task. The key names the month, the partner, the differences found (a digest)
+// AlertLedgerMismatch tells every active finance user (the bell, and mail by their
+// preferences) the list of sales whose ledger differs and gives each a task. The key names the month, the partner, the differences found (a digest)
 // and the person: a re-run that finds the same differences alerts nobody twice, while a new
 // difference found later is a new alert.
 func (a *Activities) AlertLedgerMismatch(ctx context.Context, in MismatchAlert) error {
@@ -341,13 +344,14 @@ func (a *Activities) AlertLedgerMismatch(ctx context.Context, in MismatchAlert) 
 		for _, p := range people {
 			text := mismatchText(p.Locale, in, partner.Name)
 			key := fmt.Sprintf("%s:%s:%d:%s:%d", NoticeLedgerMismatch, in.Month, in.PartnerID, digest, p.ID)
-			if err := q.QueueMail(ctx, store.QueueMailParams{ToAddress: p.Email, Subject: text.subject, Body: text.body,
-				Kind: NoticeLedgerMismatch, DedupKey: &key}); err != nil {
+			if err := q.NotifyUser(ctx, store.NotifyUserParams{UserID: p.ID, Kind: NoticeLedgerMismatch,
+				Title: text.subject, Body: text.body, Link: closingsPage, PartnerID: &in.PartnerID, DedupKey: key}); err != nil {
 				return err
 			}
 			assignee := p.ID
 			if err := q.CreateTask(ctx, store.CreateTaskParams{AssigneeID: &assignee, Role: "finance",
-				Kind: NoticeLedgerMismatch, Title: text.subject, DedupKey: &key}); err != nil {
+				Kind: NoticeLedgerMismatch, PartnerID: &in.PartnerID, Link: closingsPage, Title: text.subject,
+				DedupKey: &key}); err != nil {
 				return err
 			}
 		}
@@ -408,9 +412,10 @@ type ClosingNotice struct {
 	Matched bool
 }
 
-// NotifyClosing mails the partner's active dealers and every active finance user that the
-// month's statement and act are in the archive. Each mail is keyed by the month, the partner
-// and the person, so however often the month is closed each person is told once.
+// NotifyClosing tells the partner's active dealers and every active finance user (the bell,
+// and mail by their preferences) that the month's statement and act are in the archive. Each
+// notice is keyed by the month, the partner and the person, so however often the month is
+// closed each person is told once.
 func (a *Activities) NotifyClosing(ctx context.Context, n ClosingNotice) error {
 	partner, err := a.closingPartner(ctx, n.PartnerID)
 	if err != nil {
@@ -431,14 +436,15 @@ func (a *Activities) NotifyClosing(ctx context.Context, n ClosingNotice) error {
 	for _, f := range finance {
 		people = append(people, recipient{id: f.ID, email: f.Email, locale: f.Locale})
 	}
-	link := a.publicURL + "/documents"
+	page := "/documents?month=" + n.Month
+	link := a.publicURL + page
 	err = pgx.BeginFunc(ctx, a.pool, func(tx pgx.Tx) error {
 		q := a.q.WithTx(tx)
 		for _, p := range people {
 			text := closedText(p.locale, n, partner.Name, link)
 			key := fmt.Sprintf("%s:%s:%d:%d", NoticeMonthClosed, n.Month, n.PartnerID, p.id)
-			if err := q.QueueMail(ctx, store.QueueMailParams{ToAddress: p.email, Subject: text.subject, Body: text.body,
-				Kind: NoticeMonthClosed, DedupKey: &key}); err != nil {
+			if err := q.NotifyUser(ctx, store.NotifyUserParams{UserID: p.id, Kind: NoticeMonthClosed, Title: text.subject,
+				Body: text.body, Link: page, PartnerID: &n.PartnerID, DedupKey: key}); err != nil {
 				return err
 			}
 		}

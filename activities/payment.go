@@ -141,7 +141,8 @@ type PaymentStatusChange struct {
 }
 
 // SetPaymentStatus records the workflow's dunning decision on the payment, which finance's
-// list and the payment page show.
+// list and the payment page show. A payment failed for good is also told to the dealer who
+// sold it and to finance (notifyPaymentFailed).
 func (a *Activities) SetPaymentStatus(ctx context.Context, in PaymentStatusChange) error {
 	id, err := uuid.Parse(in.PaymentID)
 	if err != nil {
@@ -149,6 +150,9 @@ func (a *Activities) SetPaymentStatus(ctx context.Context, in PaymentStatusChang
 	}
 	if err := payments.NewStore(a.pool).SetStatus(ctx, id, in.Status, in.NextRetryAt); err != nil {
 		return statusError(err)
+	}
+	if in.Status == payments.StatusFailed {
+		return a.notifyPaymentFailed(ctx, id)
 	}
 	return nil
 }

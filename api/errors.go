@@ -40,6 +40,12 @@ var messages = map[string][2]string{
 	"unavailable":          {"Сервис временно недоступен", "The service is temporarily unavailable"},
 	"invalid_query":        {"Неверные параметры запроса", "Invalid query parameters"},
 	"cannot_deactivate_me": {"Нельзя отключить собственную учётную запись", "You cannot deactivate your own account"},
+	"too_many_reset_requests": {"Слишком много запросов на восстановление пароля. Повторите позже",
+		"Too many password reset requests. Please try again later"},
+	"reset_link_sent": {"Если этот адрес зарегистрирован, мы отправили на него ссылку для смены пароля. Она действует 1 час",
+		"If this address is registered, we have sent it a link to set a new password. The link works for 1 hour"},
+	"reset_link_invalid": {"Ссылка для смены пароля недействительна: она уже использована или устарела. Запросите новую",
+		"The password reset link is not valid: it was used already or has expired. Please ask for a new one"},
 }
 
 // field-level texts used by request validation
@@ -61,6 +67,7 @@ var fieldMessages = map[string][2]string{
 	"parent_cycle":   {"Партнёр не может входить в собственную сеть", "A partner cannot be placed under its own network"},
 	"date":           {"Ожидается дата в формате ГГГГ-ММ-ДД или RFC 3339", "Expected a date as YYYY-MM-DD or RFC 3339"},
 	"integer":        {"Ожидается целое число", "Expected a whole number"},
+	"notice_kind":    {"Такого вида уведомлений для вашей роли нет", "Your role has no notices of this kind"},
 }
 
 func pick(m map[string][2]string, code, lang string) string {

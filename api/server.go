@@ -49,12 +49,16 @@ type Server struct {
 	gatherer     prometheus.Gatherer
 	web          fs.FS
 	docs         *documents.Service
+
+	// resetIPLimiter and resetAddressLimiter throttle password-reset requests
+	resetIPLimiter, resetAddressLimiter *ipLimiter
 }
 
 // New builds the API server.
 func New(d Deps) *Server {
 	return &Server{cfg: d.Config, log: d.Log, pool: d.Pool, q: store.New(d.Pool), temporal: d.Temporal,
-		loginLimiter: newIPLimiter(d.Config.LoginFailuresPerMinute, d.Config.LoginFailureBurst), metrics: newHTTPMetrics(d.Registry), gatherer: d.Gatherer, web: d.Web, docs: d.Documents}
+		loginLimiter: newIPLimiter(d.Config.LoginFailuresPerMinute, d.Config.LoginFailureBurst), metrics: newHTTPMetrics(d.Registry), gatherer: d.Gatherer, web: d.Web, docs: d.Documents,
+		resetIPLimiter: newHourlyLimiter(d.Config.PasswordResetsPerIP), resetAddressLimiter: newHourlyLimiter(d.Config.PasswordResetsPerAddress)}
 }
 
 // Handler is the whole HTTP surface: the API under /api/v1, probes, metrics and the cabinets.
@@ -73,6 +77,7 @@ func (s *Server) Handler() http.Handler {
 
 	v1 := r.Group("/api/v1")
 	v1.POST("/auth/login", s.login)
+	s.mountPasswordReset(v1) // a forgotten password (api/password_reset.go)
 
 	authed := v1.Group("", s.authenticate())
 	authed.POST("/auth/logout", s.logout)
@@ -107,6 +112,7 @@ func (s *Server) Handler() http.Handler {
 	s.mountPayments(r, v1, s.signalPaymentOutcome)
 	s.mountFinance(authed) // payments for finance, the accounting archive (api/finance.go, api/documents.go)
 	s.mountClosings(authed)
+	s.mountNotifications(authed) // the bell, tasks and mail preferences (api/notifications.go)
 
 	r.NoMethod(func(c *gin.Context) { fail(c, http.StatusMethodNotAllowed, "method_not_allowed") })
 	r.NoRoute(s.noRoute)
