@@ -38,10 +38,14 @@ func (s *Server) requestPasswordReset(c *gin.Context) {
 		return
 	}
 	var req resetRequest
-	if !bindJSON(c, &req) {
+	if !decodeJSON(c, &req) {
 		return
 	}
-	email := strings.ToLower(strings.TrimSpace(req.Email))
+	req.Email = strings.ToLower(strings.TrimSpace(req.Email))
+	if !validStruct(c, &req) {
+		return
+	}
+	email := req.Email
 	if !s.resetAddressLimiter.take(email) {
 		fail(c, http.StatusTooManyRequests, "too_many_reset_requests")
 		return
