@@ -32,6 +32,7 @@ export const ROUTE_ROLES = {
   'admin-template': ['admin'],
   'admin-audit': ['admin'],
   profile: ['dealer', 'manager', 'finance', 'admin'],
+  notifications: ['dealer', 'manager', 'finance', 'admin'],
 } as const satisfies Record<string, readonly Role[]>
 
 export type RouteName = keyof typeof ROUTE_ROLES
