@@ -32,10 +32,7 @@ const (
 	ClosingClosed   = "closed"
 )
 
-// closingsPage is the cabinets' register of monthly closings, where a mismatch is looked into.
-const closingsPage = "/finance/closings"
-
-// Kinds of closing notices (notifications.kind, mail_outbox.kind, tasks.kind).
+// Kinds of closing notices (mail_outbox.kind, tasks.kind).
 const (
 	// NoticeMonthClosed tells a partner's dealers and finance that the month's statement and
 	// act are in the archive.
@@ -47,9 +44,9 @@ const (
 // ClosingPeriod names the month being closed.
 type ClosingPeriod struct {
 	// Month is the month closed, "2026-03".
-	Month string
+	Month string `json:"Month"`
 	// TimeZone is the company's zone, whose calendar the month is.
-	TimeZone string
+	TimeZone string `json:"TimeZone"`
 }
 
 // bounds are the month's first instant and the first instant of the next month, and the zone.
@@ -74,7 +71,7 @@ func (p ClosingPeriod) monthKey() (time.Time, error) {
 // PartnerClosing is one partner's closing of one month.
 type PartnerClosing struct {
 	ClosingPeriod
-	PartnerID int64
+	PartnerID int64 `json:"PartnerID"`
 }
 
 // ClosingPartners lists, by id, the partners with activity in the month: a contract activated
@@ -107,12 +104,12 @@ func (a *Activities) StartPartnerClosing(ctx context.Context, c PartnerClosing) 
 // ClosingDocuments are the partner's archived documents of a month and the totals they print.
 type ClosingDocuments struct {
 	// DocumentIDs are the statement and the act, each as PDF and Excel, in that order.
-	DocumentIDs       []string
-	SalesCount        int
-	TotalPrice        warranty.Kopecks
-	TotalCommission   warranty.Kopecks
-	StatementFileName string
-	ActFileName       string
+	DocumentIDs       []string         `json:"DocumentIDs"`
+	SalesCount        int              `json:"SalesCount"`
+	TotalPrice        warranty.Kopecks `json:"TotalPrice"`
+	TotalCommission   warranty.Kopecks `json:"TotalCommission"`
+	StatementFileName string           `json:"StatementFileName"`
+	ActFileName       string           `json:"ActFileName"`
 }
 
 // IssueClosingDocuments archives the partner's commission statement and act of the month, each
@@ -226,33 +223,35 @@ func monthlyAct(c PartnerClosing, s documents.CommissionStatementData) documents
 
 // LedgerMismatch is one sale whose ledger differs from what the sale calls for.
 type LedgerMismatch struct {
-	SaleID         string
-	ContractNumber string
-	Status         string
+	SaleID         string `json:"SaleID"`
+	ContractNumber string `json:"ContractNumber"`
+	Status         string `json:"Status"`
 	// ExpectedPrice is the price the ledger must have credited (revenue plus the VAT in it):
 	// the sale's price after its upsells for a contract in force, 0 for a cancelled sale.
-	ExpectedPrice warranty.Kopecks
-	LedgerPrice   warranty.Kopecks
+	ExpectedPrice warranty.Kopecks `json:"ExpectedPrice"`
+	LedgerPrice   warranty.Kopecks `json:"LedgerPrice"`
 	// ExpectedCommission is what the ledger must owe the partner (commission payable).
-	ExpectedCommission warranty.Kopecks
-	LedgerCommission   warranty.Kopecks
+	ExpectedCommission warranty.Kopecks `json:"ExpectedCommission"`
+	LedgerCommission   warranty.Kopecks `json:"LedgerCommission"`
 }
 
 // Reconciliation compares the partner's ledger with its sales of a month.
 type Reconciliation struct {
 	// Sales is how many sales were compared.
-	Sales int
+	Sales int `json:"Sales"`
 	// SalesTotal and LedgerTotal are the price the sales call for and the price the ledger
 	// credited, over every sale compared; the register keeps them.
-	SalesTotal, LedgerTotal warranty.Kopecks
+	SalesTotal  warranty.Kopecks `json:"SalesTotal"`
+	LedgerTotal warranty.Kopecks `json:"LedgerTotal"`
 	// SalesCommission and LedgerCommission are the same for the partner's commission.
-	SalesCommission, LedgerCommission warranty.Kopecks
+	SalesCommission  warranty.Kopecks `json:"SalesCommission"`
+	LedgerCommission warranty.Kopecks `json:"LedgerCommission"`
 	// MismatchCount is how many sales differ. Totals may agree while sales differ (two errors
 	// cancelling out), so a closing matches only when none does.
-	MismatchCount int
+	MismatchCount int `json:"MismatchCount"`
 	// Mismatches are the sales that differ, in the statement's order, the first
 	// MaxReportedMismatches of them: what an alert can list and a workflow can carry.
-	Mismatches []LedgerMismatch
+	Mismatches []LedgerMismatch `json:"Mismatches"`
 }
 
 // MaxReportedMismatches bounds the sales a reconciliation reports one by one; a ledger wrong
@@ -318,12 +317,12 @@ func reconcile(rows []store.ClosingLedgerComparisonRow) Reconciliation {
 type MismatchAlert struct {
 	PartnerClosing
 	// Count is how many sales differ; Mismatches lists the first of them.
-	Count      int
-	Mismatches []LedgerMismatch
+	Count      int              `json:"Count"`
+	Mismatches []LedgerMismatch `json:"Mismatches"`
 }
 
-// AlertLedgerMismatch tells every active finance user (the bell, and mail by their
-// preferences) the list of sales whose ledger differs and gives each a task. The key names the month, the partner, the differences found (a digest)
+// AlertLedgerMismatch mails every active finance user the list of sales whose ledger differs
+// and gives each a task. The key names the month, the partner, the differences found (a digest)
 // and the person: a re-run that finds the same differences alerts nobody twice, while a new
 // difference found later is a new alert.
 func (a *Activities) AlertLedgerMismatch(ctx context.Context, in MismatchAlert) error {
@@ -344,13 +343,13 @@ func (a *Activities) AlertLedgerMismatch(ctx context.Context, in MismatchAlert) 
 		for _, p := range people {
 			text := mismatchText(p.Locale, in, partner.Name)
 			key := fmt.Sprintf("%s:%s:%d:%s:%d", NoticeLedgerMismatch, in.Month, in.PartnerID, digest, p.ID)
-			if err := q.NotifyUser(ctx, store.NotifyUserParams{UserID: p.ID, Kind: NoticeLedgerMismatch,
-				Title: text.subject, Body: text.body, Link: closingsPage, PartnerID: &in.PartnerID, DedupKey: key}); err != nil {
+			if err := q.QueueMail(ctx, store.QueueMailParams{ToAddress: p.Email, Subject: text.subject, Body: text.body,
+				Kind: NoticeLedgerMismatch, DedupKey: &key}); err != nil {
 				return err
 			}
 			assignee := p.ID
 			if err := q.CreateTask(ctx, store.CreateTaskParams{AssigneeID: &assignee, Role: "finance",
-				Kind: NoticeLedgerMismatch, PartnerID: &in.PartnerID, Link: closingsPage, Title: text.subject,
+				Kind: NoticeLedgerMismatch, PartnerID: &in.PartnerID, Link: "/finance/closings", Title: text.subject,
 				DedupKey: &key}); err != nil {
 				return err
 			}
@@ -407,15 +406,14 @@ func mismatchText(locale string, in MismatchAlert, partnerName string) mailText 
 // ClosingNotice asks to tell a partner's dealers and finance that the month is closed.
 type ClosingNotice struct {
 	PartnerClosing
-	Documents ClosingDocuments
+	Documents ClosingDocuments `json:"Documents"`
 	// Matched is whether the ledger agreed with the sales (finance is told either way).
-	Matched bool
+	Matched bool `json:"Matched"`
 }
 
-// NotifyClosing tells the partner's active dealers and every active finance user (the bell,
-// and mail by their preferences) that the month's statement and act are in the archive. Each
-// notice is keyed by the month, the partner and the person, so however often the month is
-// closed each person is told once.
+// NotifyClosing mails the partner's active dealers and every active finance user that the
+// month's statement and act are in the archive. Each mail is keyed by the month, the partner
+// and the person, so however often the month is closed each person is told once.
 func (a *Activities) NotifyClosing(ctx context.Context, n ClosingNotice) error {
 	partner, err := a.closingPartner(ctx, n.PartnerID)
 	if err != nil {
@@ -436,15 +434,14 @@ func (a *Activities) NotifyClosing(ctx context.Context, n ClosingNotice) error {
 	for _, f := range finance {
 		people = append(people, recipient{id: f.ID, email: f.Email, locale: f.Locale})
 	}
-	page := "/documents?month=" + n.Month
-	link := a.publicURL + page
+	link := a.publicURL + "/documents"
 	err = pgx.BeginFunc(ctx, a.pool, func(tx pgx.Tx) error {
 		q := a.q.WithTx(tx)
 		for _, p := range people {
 			text := closedText(p.locale, n, partner.Name, link)
 			key := fmt.Sprintf("%s:%s:%d:%d", NoticeMonthClosed, n.Month, n.PartnerID, p.id)
-			if err := q.NotifyUser(ctx, store.NotifyUserParams{UserID: p.id, Kind: NoticeMonthClosed, Title: text.subject,
-				Body: text.body, Link: page, PartnerID: &n.PartnerID, DedupKey: key}); err != nil {
+			if err := q.QueueMail(ctx, store.QueueMailParams{ToAddress: p.email, Subject: text.subject, Body: text.body,
+				Kind: NoticeMonthClosed, DedupKey: &key}); err != nil {
 				return err
 			}
 		}
@@ -476,9 +473,9 @@ func closedText(locale string, n ClosingNotice, partnerName, link string) mailTe
 type ClosingFinish struct {
 	PartnerClosing
 	// Status is ClosingClosed or ClosingMismatch.
-	Status string
+	Status string `json:"Status"`
 	// At is when the closing finished, by the workflow's clock.
-	At time.Time
+	At time.Time `json:"At"`
 }
 
 // FinishPartnerClosing records the closing's final status and when it finished.

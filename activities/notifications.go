@@ -23,11 +23,11 @@ const (
 
 // ApprovalNotice asks to tell the people who decide on a sale that it waits for them.
 type ApprovalNotice struct {
-	SaleID  string
-	SalonID int64
-	Kind    string
+	SaleID  string `json:"SaleID"`
+	SalonID int64  `json:"SalonID"`
+	Kind    string `json:"Kind"`
 	// Submission numbers the sale's submissions: a resubmitted sale is notified again.
-	Submission int
+	Submission int `json:"Submission"`
 }
 
 type recipient struct {
@@ -35,11 +35,11 @@ type recipient struct {
 	email, locale string
 }
 
-// NotifyApprovers tells each recipient (the bell, and the mail their preferences allow) and
-// gives each a task, done by itself once the sale leaves the approval queue. The salon's
-// managers get the request and the reminder, the admins the alert. Each notice and task has a
-// key made of the notice, the sale, the submission and the person, so a retry writes nothing
-// twice.
+// NotifyApprovers writes the notice into the mail outbox (which is also the recipient's
+// notification in the bell) and a task for each recipient, done by itself once the sale
+// leaves the approval queue. The salon's managers get the request and the reminder, the admins
+// the alert. Each mail and task has a key made of the notice, the sale, the submission and the
+// person, so a retry writes nothing twice.
 func (a *Activities) NotifyApprovers(ctx context.Context, n ApprovalNotice) error {
 	saleID, err := uuid.Parse(n.SaleID)
 	if err != nil {
@@ -56,20 +56,19 @@ func (a *Activities) NotifyApprovers(ctx context.Context, n ApprovalNotice) erro
 	if err != nil {
 		return fmt.Errorf("notify approvers: %w", err)
 	}
-	page := salePage(n.SaleID)
-	link := a.publicURL + page
+	link := a.publicURL + "/sales/" + n.SaleID
 	err = pgx.BeginFunc(ctx, a.pool, func(tx pgx.Tx) error {
 		q := a.q.WithTx(tx)
 		for _, p := range people {
 			text := approvalText(n.Kind, p.locale, facts, link)
 			key := fmt.Sprintf("%s:%s:%d:%d", n.Kind, n.SaleID, n.Submission, p.id)
-			if err := q.NotifyUser(ctx, store.NotifyUserParams{UserID: p.id, Kind: n.Kind, Title: text.subject,
-				Body: text.body, Link: page, SaleID: &saleID, DedupKey: key}); err != nil {
+			if err := q.QueueMail(ctx, store.QueueMailParams{ToAddress: p.email, Subject: text.subject,
+				Body: text.body, Kind: n.Kind, SaleID: &saleID, DedupKey: &key}); err != nil {
 				return err
 			}
 			assignee := p.id
 			if err := q.CreateTask(ctx, store.CreateTaskParams{AssigneeID: &assignee, Role: roleOf(n.Kind),
-				Kind: n.Kind, SaleID: &saleID, Link: page, Title: text.subject, DedupKey: &key}); err != nil {
+				Kind: n.Kind, SaleID: &saleID, Link: salePage(n.SaleID), Title: text.subject, DedupKey: &key}); err != nil {
 				return err
 			}
 		}
@@ -97,7 +96,7 @@ func (a *Activities) approvers(ctx context.Context, n ApprovalNotice) ([]recipie
 	return out, err
 }
 
-// salePage is the cabinets' page of a sale, the link of every notice about it.
+// salePage is the cabinets' page of a sale, where a task about it is worked on.
 func salePage(saleID string) string { return "/sales/" + saleID }
 
 func roleOf(kind string) string {

@@ -19,9 +19,9 @@ import (
 // PaymentTerms are how a partner pays for its sales: by card before the contract takes
 // effect, or by invoice with a deferral, within a credit limit.
 type PaymentTerms struct {
-	Method       string
-	DeferralDays int
-	CreditLimit  warranty.Kopecks
+	Method       string           `json:"Method"`
+	DeferralDays int              `json:"DeferralDays"`
+	CreditLimit  warranty.Kopecks `json:"CreditLimit"`
 }
 
 // PaymentTerms reads the partner's payment terms; the sale's payment is collected by them.
@@ -40,24 +40,24 @@ func (a *Activities) PaymentTerms(ctx context.Context, partnerID int64) (Payment
 // CardAttemptRequest opens attempt Attempt of a card payment; the first attempt also creates
 // the payment.
 type CardAttemptRequest struct {
-	PaymentID string
-	SaleID    string
-	PartnerID int64
+	PaymentID string `json:"PaymentID"`
+	SaleID    string `json:"SaleID"`
+	PartnerID int64  `json:"PartnerID"`
 	// Purpose is payments.PurposeSale or payments.PurposeUpsell.
-	Purpose string
-	Amount  warranty.Kopecks
-	Attempt int
+	Purpose string           `json:"Purpose"`
+	Amount  warranty.Kopecks `json:"Amount"`
+	Attempt int              `json:"Attempt"`
 	// PreviousRef is the intent of the attempt before, cancelled first so that only the new
 	// attempt can be paid.
-	PreviousRef    string
-	ContractNumber string
-	Customer       warranty.Customer
+	PreviousRef    string            `json:"PreviousRef"`
+	ContractNumber string            `json:"ContractNumber"`
+	Customer       warranty.Customer `json:"Customer"`
 }
 
 // CardAttempt is an open attempt: the customer pays it on URL.
 type CardAttempt struct {
-	URL         string
-	ProviderRef string
+	URL         string `json:"URL"`
+	ProviderRef string `json:"ProviderRef"`
 }
 
 // OpenCardAttempt creates the payment (once), cancels the previous attempt's intent, opens
@@ -135,14 +135,13 @@ func (a *Activities) mailPaymentLink(ctx context.Context, in CardAttemptRequest,
 // PaymentStatusChange moves a payment on: retrying with the time of the next attempt, or
 // failed.
 type PaymentStatusChange struct {
-	PaymentID   string
-	Status      string
-	NextRetryAt *time.Time
+	PaymentID   string     `json:"PaymentID"`
+	Status      string     `json:"Status"`
+	NextRetryAt *time.Time `json:"NextRetryAt"`
 }
 
 // SetPaymentStatus records the workflow's dunning decision on the payment, which finance's
-// list and the payment page show. A payment failed for good is also told to the dealer who
-// sold it and to finance (notifyPaymentFailed).
+// list and the payment page show; a payment failed for good also leaves finance a task.
 func (a *Activities) SetPaymentStatus(ctx context.Context, in PaymentStatusChange) error {
 	id, err := uuid.Parse(in.PaymentID)
 	if err != nil {
@@ -152,30 +151,30 @@ func (a *Activities) SetPaymentStatus(ctx context.Context, in PaymentStatusChang
 		return statusError(err)
 	}
 	if in.Status == payments.StatusFailed {
-		return a.notifyPaymentFailed(ctx, id)
+		return a.taskPaymentFailed(ctx, id)
 	}
 	return nil
 }
 
 // InvoiceRequest invoices the partner for a sale or an upsell paid by bank transfer.
 type InvoiceRequest struct {
-	PaymentID      string
-	SaleID         string
-	PartnerID      int64
-	SalonID        int64
-	Purpose        string
-	Amount         warranty.Kopecks
-	Number         string
-	ContractNumber string
-	CustomerName   string
-	IssuedAt       time.Time
+	PaymentID      string           `json:"PaymentID"`
+	SaleID         string           `json:"SaleID"`
+	PartnerID      int64            `json:"PartnerID"`
+	SalonID        int64            `json:"SalonID"`
+	Purpose        string           `json:"Purpose"`
+	Amount         warranty.Kopecks `json:"Amount"`
+	Number         string           `json:"Number"`
+	ContractNumber string           `json:"ContractNumber"`
+	CustomerName   string           `json:"CustomerName"`
+	IssuedAt       time.Time        `json:"IssuedAt"`
 	// DueOn is the last day to pay, YYYY-MM-DD.
-	DueOn string
+	DueOn string `json:"DueOn"`
 }
 
 // IssuedDocument names a document of the archive.
 type IssuedDocument struct {
-	ID string
+	ID string `json:"ID"`
 }
 
 // IssueInvoice creates the invoice payment (once) and issues the invoice PDF into the
@@ -212,12 +211,12 @@ func (a *Activities) IssueInvoice(ctx context.Context, in InvoiceRequest) (Issue
 // Transfer is a payment finance recorded: a bank transfer against an invoice, or a card
 // payment collected some other way.
 type Transfer struct {
-	PaymentID string
-	PaidAt    time.Time
-	Reference string
+	PaymentID string    `json:"PaymentID"`
+	PaidAt    time.Time `json:"PaidAt"`
+	Reference string    `json:"Reference"`
 	// OpenRef is the card attempt still waiting for the customer; it is cancelled so that
 	// the customer cannot pay twice.
-	OpenRef string
+	OpenRef string `json:"OpenRef"`
 }
 
 // RecordTransfer marks the payment paid as finance entered it; the first record stands.
@@ -239,11 +238,11 @@ func (a *Activities) RecordTransfer(ctx context.Context, in Transfer) error {
 
 // PaymentVoid is an open payment a cancellation (or a closing upsell window) ends unpaid.
 type PaymentVoid struct {
-	PaymentID string
+	PaymentID string `json:"PaymentID"`
 	// OpenRef is the card attempt waiting for the customer, if any.
-	OpenRef string
+	OpenRef string `json:"OpenRef"`
 	// InvoiceDocumentID is the invoice to void, if the payment was invoiced.
-	InvoiceDocumentID string
+	InvoiceDocumentID string `json:"InvoiceDocumentID"`
 }
 
 // VoidPayment cancels the open intent at the acquirer, voids the invoice and ends the

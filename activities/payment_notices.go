@@ -12,31 +12,32 @@ import (
 	"karso.ru/prm/warranty"
 )
 
-// NoticeInvoiceOverdue is the reminder of an unpaid invoice past its due date: a notice to the
+// NoticeInvoiceOverdue is the reminder of an unpaid invoice past its due date: a mail to the
 // dealer who sold the sale and a task for the salon's managers.
 const NoticeInvoiceOverdue = "invoice_overdue"
 
-// NoticePaymentFailed is a card payment declined on every retry: a notice to the dealer who
-// sold the sale and to every finance user, and one task for finance (whoever takes it).
+// NoticePaymentFailed is a card payment declined on every retry: one task for finance, whoever
+// of them takes it.
 const NoticePaymentFailed = "payment_failed"
 
 // OverdueReminder is reminder N of an invoice not paid by its due date.
 type OverdueReminder struct {
-	SaleID         string
-	PaymentID      string
-	SalonID        int64
-	SellerID       int64
-	N              int
-	ContractNumber string
+	SaleID         string `json:"SaleID"`
+	PaymentID      string `json:"PaymentID"`
+	SalonID        int64  `json:"SalonID"`
+	SellerID       int64  `json:"SellerID"`
+	N              int    `json:"N"`
+	ContractNumber string `json:"ContractNumber"`
 	// DueOn is the invoice's due date, YYYY-MM-DD.
-	DueOn  string
-	Amount warranty.Kopecks
+	DueOn  string           `json:"DueOn"`
+	Amount warranty.Kopecks `json:"Amount"`
+	// Final is the last reminder: the invoice is handed to finance, who get a task for it.
+	Final bool `json:"final,omitempty"`
 }
 
-// RemindOverdueInvoice tells the dealer (the bell, and mail by their preferences) and gives
-// each of the salon's managers a task, done by itself once the invoice is paid or voided. The
-// notice and each task are keyed by the payment, the reminder and the person, so a retry
-// writes nothing twice.
+// RemindOverdueInvoice mails the dealer and gives each of the salon's managers a task, done by
+// itself once the invoice is paid or voided. The mail and each task are keyed by the payment,
+// the reminder and the person, so a retry writes nothing twice.
 func (a *Activities) RemindOverdueInvoice(ctx context.Context, in OverdueReminder) error {
 	saleID, err := uuid.Parse(in.SaleID)
 	if err != nil {
@@ -54,16 +55,22 @@ func (a *Activities) RemindOverdueInvoice(ctx context.Context, in OverdueReminde
 	if err != nil {
 		return businessError(ErrTypeSaleNotFound, "bad payment id", err)
 	}
-	page := salePage(in.SaleID)
-	link := a.publicURL + page
+	link := a.publicURL + "/sales/" + in.SaleID
 	err = pgx.BeginFunc(ctx, a.pool, func(tx pgx.Tx) error {
 		q := a.q.WithTx(tx)
 		if seller.Email != "" {
 			text := overdueText(seller.Locale, in, link)
 			key := fmt.Sprintf("%s:%s:%d:%d", NoticeInvoiceOverdue, in.PaymentID, in.N, in.SellerID)
-			if err := q.NotifyUser(ctx, store.NotifyUserParams{UserID: in.SellerID, Kind: NoticeInvoiceOverdue,
-				Title: text.subject, Body: text.body, Link: page, SaleID: &saleID, PaymentID: &paymentID,
-				DedupKey: key}); err != nil {
+			if err := q.QueueMail(ctx, store.QueueMailParams{ToAddress: seller.Email, Subject: text.subject,
+				Body: text.body, Kind: NoticeInvoiceOverdue, SaleID: &saleID, DedupKey: &key}); err != nil {
+				return err
+			}
+		}
+		if in.Final {
+			text := overdueText("ru", in, link)
+			key := fmt.Sprintf("%s:%s:finance", NoticeInvoiceOverdue, in.PaymentID)
+			if err := q.CreateTask(ctx, store.CreateTaskParams{Role: "finance", Kind: NoticeInvoiceOverdue,
+				SaleID: &saleID, Title: text.subject, DedupKey: &key}); err != nil {
 				return err
 			}
 		}
@@ -72,8 +79,8 @@ func (a *Activities) RemindOverdueInvoice(ctx context.Context, in OverdueReminde
 			key := fmt.Sprintf("%s:%s:%d:%d", NoticeInvoiceOverdue, in.PaymentID, in.N, m.ID)
 			assignee := m.ID
 			if err := q.CreateTask(ctx, store.CreateTaskParams{AssigneeID: &assignee, Role: "manager",
-				Kind: NoticeInvoiceOverdue, SaleID: &saleID, PaymentID: &paymentID, Link: page, Title: text.subject,
-				DedupKey: &key}); err != nil {
+				Kind: NoticeInvoiceOverdue, SaleID: &saleID, PaymentID: &paymentID, Link: salePage(in.SaleID),
+				Title: text.subject, DedupKey: &key}); err != nil {
 				return err
 			}
 		}
@@ -96,74 +103,32 @@ func overdueText(locale string, in OverdueReminder, link string) mailText {
 	return mailText{subject: subject, body: subject + ".\n\nДоговор вступит в силу после оплаты.\nОткрыть продажу: " + link + "\n"}
 }
 
-// notifyPaymentFailed tells the seller and every active finance user that a payment failed for
-// good, and opens one finance task for it, done by itself once the payment is paid, voided or
-// refunded. Keys name the payment (and the person), so a retried activity tells nobody twice.
-func (a *Activities) notifyPaymentFailed(ctx context.Context, paymentID uuid.UUID) error {
-	f, err := a.q.FailedPaymentFacts(ctx, paymentID)
+// taskPaymentFailed leaves finance one task for a card payment that failed for good, done by
+// itself once the payment is paid, voided or refunded (or the sale is cancelled). Keyed by the
+// payment, so a retried activity opens it once. The people concerned are told by mail (and so
+// in the bell) where the sale's history records the failure.
+func (a *Activities) taskPaymentFailed(ctx context.Context, paymentID uuid.UUID) error {
+	f, err := a.q.PaymentTaskFacts(ctx, paymentID)
 	if errors.Is(err, pgx.ErrNoRows) {
 		return businessError(ErrTypeSaleNotFound, "payment "+paymentID.String()+" has no projected sale", err)
 	}
 	if err != nil {
-		return fmt.Errorf("notify payment failed: %w", err)
+		return fmt.Errorf("task payment failed: %w", err)
 	}
-	finance, err := a.q.ActiveUsersByRole(ctx, "finance")
-	if err != nil {
-		return fmt.Errorf("notify payment failed: %w", err)
-	}
-	seller, err := a.q.UserContact(ctx, f.SellerID)
-	if err != nil && !errors.Is(err, pgx.ErrNoRows) {
-		return fmt.Errorf("notify payment failed: %w", err)
-	}
-	people := []recipient{{id: f.SellerID, email: seller.Email, locale: seller.Locale}}
-	for _, u := range finance {
-		people = append(people, recipient{id: u.ID, email: u.Email, locale: u.Locale})
-	}
-	page := salePage(f.SaleID.String())
-	err = pgx.BeginFunc(ctx, a.pool, func(tx pgx.Tx) error {
-		q := a.q.WithTx(tx)
-		for _, p := range people {
-			text := paymentFailedText(p.locale, f, a.publicURL+page)
-			key := fmt.Sprintf("%s:%s:%d", NoticePaymentFailed, paymentID, p.id)
-			if err := q.NotifyUser(ctx, store.NotifyUserParams{UserID: p.id, Kind: NoticePaymentFailed, Title: text.subject,
-				Body: text.body, Link: page, SaleID: &f.SaleID, PaymentID: &paymentID, DedupKey: key}); err != nil {
-				return err
-			}
-		}
-		// one task for the role: the first finance user to deal with it closes it for all
-		key := fmt.Sprintf("%s:%s", NoticePaymentFailed, paymentID)
-		return q.CreateTask(ctx, store.CreateTaskParams{Role: "finance", Kind: NoticePaymentFailed, SaleID: &f.SaleID,
-			PaymentID: &paymentID, Link: page, Title: paymentFailedText("ru", f, "").subject, DedupKey: &key})
-	})
-	if err != nil {
-		return fmt.Errorf("notify payment failed: %w", err)
-	}
-	return nil
-}
-
-func paymentFailedText(locale string, f store.FailedPaymentFactsRow, link string) mailText {
 	name := f.ContractNumber
 	if name == "" {
 		name = f.SaleID.String()
 	}
-	amount := warranty.FormatRUB(warranty.Kopecks(f.AmountKopecks))
-	car := fmt.Sprintf("%s %s, VIN %s", f.Make, f.Model, f.Vin)
-	if locale == "en" {
-		what := "Payment"
-		if f.Purpose == "upsell" {
-			what = "Additional payment"
-		}
-		subject := fmt.Sprintf("%s for contract %s failed: no retries left", what, name)
-		return mailText{subject: subject, body: fmt.Sprintf(
-			"%s.\n\nThe customer %s did not pay %s by card: the bank declined every attempt (%d).\n\n"+
-				"Vehicle: %s\nPartner: %s\n\nOpen the sale: %s\n", subject, f.CustomerName, amount, f.Attempts, car, f.PartnerName, link)}
-	}
-	what := "Оплата"
+	// finance works in Russian; the title is the task's name in their list
+	title := fmt.Sprintf("Оплата картой по договору %s не прошла после всех попыток (%s)", name, f.CustomerName)
 	if f.Purpose == "upsell" {
-		what = "Доплата"
+		title = fmt.Sprintf("Доплата картой по договору %s не прошла после всех попыток (%s)", name, f.CustomerName)
 	}
-	subject := fmt.Sprintf("%s по договору %s не прошла: попытки исчерпаны", what, name)
-	return mailText{subject: subject, body: fmt.Sprintf(
-		"%s.\n\nКлиент %s не оплатил %s картой: банк отклонил все попытки (%d).\n\n"+
-			"Автомобиль: %s\nПартнёр: %s\n\nОткрыть продажу: %s\n", subject, f.CustomerName, amount, f.Attempts, car, f.PartnerName, link)}
+	key := fmt.Sprintf("%s:%s", NoticePaymentFailed, paymentID)
+	err = a.q.CreateTask(ctx, store.CreateTaskParams{Role: "finance", Kind: NoticePaymentFailed, SaleID: &f.SaleID,
+		PaymentID: &paymentID, Link: salePage(f.SaleID.String()), Title: title, DedupKey: &key})
+	if err != nil {
+		return fmt.Errorf("task payment failed: %w", err)
+	}
+	return nil
 }

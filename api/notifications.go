@@ -18,17 +18,20 @@ import (
 )
 
 // The notification centre: what each user was told (the bell), the work items the workflows
-// leave for people (tasks), and which kinds of notice reach a user by mail. The notices
-// themselves are written by the activities through notify_user() (see queries/notifications.sql).
+// leave for people (tasks), and which kinds of notice reach a user by mail. A notice is every
+// mail queued for a user: the trigger notice_from_mail() on mail_outbox writes the notification
+// and keeps the mail only if the user wants it (db/migrations/00011_notifications.sql).
 
 // noticeKinds are the kinds of notice each role is told about, in the order the profile
-// lists them. A new kind of notice to users is added here (with its label in noticeLabels) so
-// that people can choose whether it reaches them by mail; until then it is mailed.
+// lists them (the issue's list of what each role expects). A new kind of notice to users is
+// added here, with its label in noticeLabels, so that people can choose whether it reaches
+// them by mail; until then it is mailed.
 var noticeKinds = map[string][]string{
 	"manager": {"approval_requested", "approval_reminder"},
 	"admin":   {"approval_alert"},
-	"dealer":  {"invoice_overdue", "payment_failed", "month_closed"},
-	"finance": {"payment_failed", "month_closed", "closing_ledger_mismatch"},
+	"dealer": {"sale_approved", "changes_requested", "sale_rejected", "invoice_issued", "payment_received",
+		"payment_failed", "invoice_overdue", "month_closed"},
+	"finance": {"payment_failed", "invoice_overdue", "month_closed", "closing_ledger_mismatch"},
 }
 
 // noticeLabels name the kinds of notice in the profile, Russian first.
@@ -36,8 +39,13 @@ var noticeLabels = map[string][2]string{
 	"approval_requested":      {"Продажа ждёт моего согласования", "A sale waits for my approval"},
 	"approval_reminder":       {"Напоминание: продажа ждёт согласования 24 часа", "Reminder: a sale has waited for approval for 24 hours"},
 	"approval_alert":          {"Продажа ждёт согласования 48 часов", "A sale has waited for approval for 48 hours"},
-	"invoice_overdue":         {"Счёт просрочен", "An invoice is overdue"},
+	"sale_approved":           {"Менеджер согласовал продажу", "A manager approved a sale"},
+	"changes_requested":       {"Менеджер вернул продажу на доработку", "A manager sent a sale back for changes"},
+	"sale_rejected":           {"Менеджер отклонил продажу", "A manager rejected a sale"},
+	"invoice_issued":          {"Выставлен счёт", "An invoice is issued"},
+	"payment_received":        {"Оплата получена", "A payment is received"},
 	"payment_failed":          {"Оплата картой не прошла после всех попыток", "A card payment failed after every retry"},
+	"invoice_overdue":         {"Счёт просрочен", "An invoice is overdue"},
 	"month_closed":            {"Месяц закрыт: ведомость и акт в архиве", "A month is closed: statement and act are in the archive"},
 	"closing_ledger_mismatch": {"Закрытие месяца: учёт расходится с продажами", "Month closing: the ledger differs from the sales"},
 }
@@ -55,18 +63,15 @@ func (s *Server) mountNotifications(r *gin.RouterGroup) {
 
 // Notification is one notice in the caller's bell. Link is the cabinets' page it is about.
 type Notification struct {
-	ID         int64      `json:"id"`
-	Kind       string     `json:"kind"`
-	Title      string     `json:"title"`
-	Body       string     `json:"body"`
-	Link       string     `json:"link"`
-	SaleID     *uuid.UUID `json:"sale_id"`
-	PaymentID  *uuid.UUID `json:"payment_id"`
-	DocumentID *uuid.UUID `json:"document_id"`
-	PartnerID  *int64     `json:"partner_id"`
-	Read       bool       `json:"read"`
-	ReadAt     *time.Time `json:"read_at"`
-	CreatedAt  time.Time  `json:"created_at"`
+	ID        int64      `json:"id"`
+	Kind      string     `json:"kind"`
+	Title     string     `json:"title"`
+	Body      string     `json:"body"`
+	Link      string     `json:"link"`
+	SaleID    *uuid.UUID `json:"sale_id"`
+	Read      bool       `json:"read"`
+	ReadAt    *time.Time `json:"read_at"`
+	CreatedAt time.Time  `json:"created_at"`
 }
 
 // listNotifications pages the caller's notices, newest first; ?unread=true only the unread.
@@ -91,8 +96,7 @@ func (s *Server) listNotifications(c *gin.Context) {
 	for _, r := range rows {
 		total = r.Total
 		items = append(items, Notification{ID: r.ID, Kind: r.Kind, Title: r.Title, Body: r.Body, Link: r.Link,
-			SaleID: r.SaleID, PaymentID: r.PaymentID, DocumentID: r.DocumentID, PartnerID: r.PartnerID,
-			Read: r.ReadAt != nil, ReadAt: r.ReadAt, CreatedAt: r.CreatedAt})
+			SaleID: r.SaleID, Read: r.ReadAt != nil, ReadAt: r.ReadAt, CreatedAt: r.CreatedAt})
 	}
 	p.answer(c, items, total)
 }
@@ -167,8 +171,7 @@ func (s *Server) readNotification(c *gin.Context) {
 		return
 	}
 	c.JSON(http.StatusOK, Notification{ID: r.ID, Kind: r.Kind, Title: r.Title, Body: r.Body, Link: r.Link,
-		SaleID: r.SaleID, PaymentID: r.PaymentID, DocumentID: r.DocumentID, PartnerID: r.PartnerID,
-		Read: r.ReadAt != nil, ReadAt: r.ReadAt, CreatedAt: r.CreatedAt})
+		SaleID: r.SaleID, Read: r.ReadAt != nil, ReadAt: r.ReadAt, CreatedAt: r.CreatedAt})
 }
 
 // readAllNotifications marks every unread notice of the caller read and says how many.

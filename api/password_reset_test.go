@@ -145,8 +145,12 @@ func TestForgottenPasswordIsResetFromTheMailedLink(t *testing.T) {
 	expectStatus(t, bearer.do("GET", "/api/v1/me", nil), http.StatusUnauthorized)
 	_, r = signIn(t, email, "old-password-1")
 	expectStatus(t, r, http.StatusUnauthorized)
-	_, r = signIn(t, email, "new-password-2")
+	fresh, r := signIn(t, email, "new-password-2")
 	expectStatus(t, r, http.StatusOK)
+	// the reset link is a mail, not a notice: it is not in the bell
+	if l := notificationsOf(t, fresh, ""); l.Total != 0 {
+		t.Errorf("the bell holds %+v", l.Items)
+	}
 
 	// the link works once
 	r = confirmReset(t, token, "third-password-3")

@@ -1,23 +1,16 @@
 -- Mail goes to an outbox and work items to tasks; both are deduplicated by a key the
--- workflow makes, so a retried activity notifies once. A notice to a user goes through
--- notify_user() (db/migrations/00011_notifications.sql): the in-app notification always, the
--- mail when mail_wanted() says the user wants that kind by mail.
+-- workflow makes, so a retried activity notifies once. A mail queued for a user is also their
+-- in-app notification, and is kept only if they want that kind by mail: the trigger
+-- notice_from_mail() on mail_outbox (db/migrations/00011_notifications.sql) does both, for
+-- whoever queues it.
 
 -- name: ActiveUsersByRole :many
 SELECT id, email, full_name, locale FROM users WHERE role = $1 AND active ORDER BY id;
 
 -- name: QueueMail :exec
--- Mail to someone who is not a user (a customer): no notification, no preferences.
 INSERT INTO mail_outbox (to_address, subject, body, kind, sale_id, dedup_key)
 VALUES ($1, $2, $3, $4, $5, $6)
 ON CONFLICT (dedup_key) DO NOTHING;
-
--- name: NotifyUser :exec
--- Tells a user: the bell always, the mail by their preferences (see notify_user()).
-SELECT notify_user(sqlc.arg(user_id)::bigint, sqlc.arg(kind)::text, sqlc.arg(title)::text,
-                   sqlc.arg(body)::text, sqlc.arg(link)::text, sqlc.narg(sale_id)::uuid,
-                   sqlc.narg(payment_id)::uuid, sqlc.narg(document_id)::uuid, sqlc.narg(partner_id)::bigint,
-                   sqlc.arg(dedup_key)::text);
 
 -- name: CreateTask :exec
 -- A work item for one person (assignee_id) or, with no assignee, for every user of the role
@@ -40,23 +33,20 @@ SELECT u.id, u.email, u.full_name, u.locale
  WHERE ms.salon_id = $1 AND u.active
  ORDER BY u.id;
 
--- name: FailedPaymentFacts :one
--- What a notice of a payment failed for good says, and whom it concerns: the sale's seller.
-SELECT p.id AS payment_id, p.sale_id, p.purpose, p.amount_kopecks, p.attempts, s.partner_id, s.salon_id,
-       s.seller_id, COALESCE(s.contract_number, '')::text AS contract_number, s.customer_name, s.make, s.model,
-       s.vin, pa.name AS partner_name
-  FROM payments p JOIN sales s ON s.id = p.sale_id JOIN partners pa ON pa.id = s.partner_id
+-- name: PaymentTaskFacts :one
+-- What a task about a payment names: its sale and contract.
+SELECT p.sale_id, p.purpose, COALESCE(s.contract_number, '')::text AS contract_number, s.customer_name
+  FROM payments p JOIN sales s ON s.id = p.sale_id
  WHERE p.id = $1;
 
 -- --- the notification centre: every read is the caller's own and scoped by notice_visible --
 
 -- name: ListNotifications :many
-SELECT n.id, n.kind, n.title, n.body, n.link, n.sale_id, n.payment_id, n.document_id, n.partner_id,
-       n.created_at, n.read_at, count(*) OVER () AS total
+SELECT n.id, n.kind, n.title, n.body, n.link, n.sale_id, n.created_at, n.read_at, count(*) OVER () AS total
   FROM notifications n
  WHERE n.user_id = sqlc.arg(caller_id)
    AND (NOT sqlc.arg(unread_only)::boolean OR n.read_at IS NULL)
-   AND notice_visible(n.sale_id, n.partner_id, sqlc.arg(caller_role), sqlc.arg(caller_id), sqlc.arg(caller_partner))
+   AND notice_visible(n.sale_id, NULL, sqlc.arg(caller_role), sqlc.arg(caller_id), sqlc.arg(caller_partner))
  ORDER BY n.created_at DESC, n.id DESC
  LIMIT sqlc.arg(lim) OFFSET sqlc.arg(off);
 
@@ -66,7 +56,7 @@ SELECT n.id, n.kind, n.title, n.body, n.link, n.sale_id, n.payment_id, n.documen
 SELECT
     (SELECT count(*) FROM notifications n
       WHERE n.user_id = sqlc.arg(caller_id) AND n.read_at IS NULL
-        AND notice_visible(n.sale_id, n.partner_id, sqlc.arg(caller_role), sqlc.arg(caller_id), sqlc.arg(caller_partner)))::bigint AS unread,
+        AND notice_visible(n.sale_id, NULL, sqlc.arg(caller_role), sqlc.arg(caller_id), sqlc.arg(caller_partner)))::bigint AS unread,
     (SELECT count(*) FROM tasks t
       WHERE t.done_at IS NULL
         AND (t.assignee_id = sqlc.arg(caller_id) OR (t.assignee_id IS NULL AND t.role = sqlc.arg(caller_role)))
@@ -80,14 +70,13 @@ SELECT
 -- Marks one of the caller's notices read (again is fine); no row: not the caller's.
 UPDATE notifications n SET read_at = COALESCE(n.read_at, now())
  WHERE n.id = sqlc.arg(id) AND n.user_id = sqlc.arg(caller_id)
-   AND notice_visible(n.sale_id, n.partner_id, sqlc.arg(caller_role), sqlc.arg(caller_id), sqlc.arg(caller_partner))
-RETURNING n.id, n.kind, n.title, n.body, n.link, n.sale_id, n.payment_id, n.document_id, n.partner_id,
-          n.created_at, n.read_at;
+   AND notice_visible(n.sale_id, NULL, sqlc.arg(caller_role), sqlc.arg(caller_id), sqlc.arg(caller_partner))
+RETURNING n.id, n.kind, n.title, n.body, n.link, n.sale_id, n.created_at, n.read_at;
 
 -- name: MarkAllNotificationsRead :execrows
 UPDATE notifications n SET read_at = now()
  WHERE n.user_id = sqlc.arg(caller_id) AND n.read_at IS NULL
-   AND notice_visible(n.sale_id, n.partner_id, sqlc.arg(caller_role), sqlc.arg(caller_id), sqlc.arg(caller_partner));
+   AND notice_visible(n.sale_id, NULL, sqlc.arg(caller_role), sqlc.arg(caller_id), sqlc.arg(caller_partner));
 
 -- name: ListTasks :many
 -- The caller's tasks and their role's unassigned ones, open first, newest first.

@@ -1,32 +1,29 @@
 -- +goose Up
 -- The notification centre, mail preferences and password reset (issue 11, items 4–6).
 --
--- A notice to a user is written once, through notify_user(): an in-app notification always,
--- and a mail in mail_outbox when the user's preferences let that kind reach them by mail
--- (mail_wanted()). Every piece of code that tells a user something — the activities here and
--- the mail templates — goes through that one function, so the bell and the mailbox never
--- disagree. Mail to people without an account (customers, applicants) and the password-reset
--- mail are not notices: they go into mail_outbox directly.
+-- Every notice to a user is a mail queued for them in mail_outbox — whoever queues it (the
+-- activities here, the mail templates of package mail). One trigger on mail_outbox,
+-- notice_from_mail(), turns each such row into the user's in-app notification (the bell) and
+-- keeps the mail itself only when the user's preferences let that kind reach them by mail
+-- (mail_wanted()). So the bell and the mailbox never disagree, and no writer can forget the
+-- preferences. Mail to people without an account (customers) and the password-reset mail are
+-- not notices: the trigger lets them through untouched.
 
--- What a user was told, for the bell. The link is a path inside the cabinets; sale, payment,
--- document and partner name what the notice is about, and the list shows a notice only while
--- the user may still see that sale or partner (a manager moved off a salon stops seeing its
--- notices, as they stop seeing its sales).
+-- What a user was told, for the bell. The link is a path inside the cabinets; the list shows
+-- a notice only while the user may still see its sale (a manager moved off a salon stops
+-- seeing its notices, as they stop seeing its sales).
 CREATE TABLE notifications (
-    id          bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
-    user_id     bigint      NOT NULL REFERENCES users (id) ON DELETE CASCADE,
-    kind        text        NOT NULL,
-    title       text        NOT NULL,
-    body        text        NOT NULL DEFAULT '',
-    link        text        NOT NULL DEFAULT '',
-    sale_id     uuid,
-    payment_id  uuid,
-    document_id uuid,
-    partner_id  bigint,
-    -- the writer's key (the same as its mail's): a retried activity notifies once
-    dedup_key   text        UNIQUE,
-    created_at  timestamptz NOT NULL DEFAULT now(),
-    read_at     timestamptz
+    id         bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+    user_id    bigint      NOT NULL REFERENCES users (id) ON DELETE CASCADE,
+    kind       text        NOT NULL,
+    title      text        NOT NULL,
+    body       text        NOT NULL DEFAULT '',
+    link       text        NOT NULL DEFAULT '',
+    sale_id    uuid,
+    -- the mail's dedup key: a retried activity notifies once
+    dedup_key  text        UNIQUE,
+    created_at timestamptz NOT NULL DEFAULT now(),
+    read_at    timestamptz
 );
 CREATE INDEX notifications_user_created_idx ON notifications (user_id, created_at DESC, id DESC);
 CREATE INDEX notifications_user_unread_idx ON notifications (user_id) WHERE read_at IS NULL;
@@ -76,36 +73,69 @@ LANGUAGE sql STABLE AS $$
 $$;
 -- +goose StatementEnd
 
--- The one door for a notice to a user: the in-app notification, and the mail when
--- mail_wanted() says so, in the same statement. Both carry p_dedup_key; when the notification
--- already exists (a retry) nothing is written, so the mail is queued at most once and only
--- together with its notification. An inactive or unknown user is told nothing. Answers
--- whether a new notification was written.
+-- Mail that is not a notice to a user: the customer's (payment links, receipts, documents)
+-- and the password-reset link, which must arrive whatever the preferences say.
 -- +goose StatementBegin
-CREATE FUNCTION notify_user(p_user bigint, p_kind text, p_title text, p_body text, p_link text,
-                            p_sale uuid, p_payment uuid, p_document uuid, p_partner bigint,
-                            p_dedup_key text) RETURNS boolean
-LANGUAGE sql AS $$
-    WITH recipient AS (
-        SELECT u.id, u.email FROM users u WHERE u.id = p_user AND u.active
-    ), noticed AS (
-        INSERT INTO notifications (user_id, kind, title, body, link, sale_id, payment_id, document_id,
-                                   partner_id, dedup_key)
-        SELECT r.id, p_kind, p_title, p_body, p_link, p_sale, p_payment, p_document, p_partner, p_dedup_key
-          FROM recipient r
-        ON CONFLICT (dedup_key) DO NOTHING
-        RETURNING user_id
-    ), mailed AS (
-        INSERT INTO mail_outbox (to_address, subject, body, kind, sale_id, dedup_key)
-        SELECT r.email, p_title, p_body, p_kind, p_sale, p_dedup_key
-          FROM recipient r JOIN noticed n ON n.user_id = r.id
-         WHERE mail_wanted(r.id, p_kind)
-        ON CONFLICT (dedup_key) DO NOTHING
-        RETURNING id
-    )
-    SELECT EXISTS (SELECT 1 FROM noticed) OR EXISTS (SELECT 1 FROM mailed)
+CREATE FUNCTION mail_is_notice(p_kind text) RETURNS boolean
+LANGUAGE sql IMMUTABLE AS $$
+    SELECT p_kind NOT IN ('password_reset', 'payment_link', 'payment_retry', 'contract_paid', 'upsell_receipt',
+                          'addendum', 'cancellation')
 $$;
 -- +goose StatementEnd
+
+-- The page of the cabinets a notice links to.
+-- +goose StatementBegin
+CREATE FUNCTION notice_link(p_kind text, p_sale uuid) RETURNS text
+LANGUAGE sql IMMUTABLE AS $$
+    SELECT CASE
+        WHEN p_sale IS NOT NULL THEN '/sales/' || p_sale
+        WHEN p_kind = 'month_closed' THEN '/documents'
+        WHEN p_kind = 'closing_ledger_mismatch' THEN '/finance/closings'
+        ELSE ''
+    END
+$$;
+-- +goose StatementEnd
+
+-- For every row queued into mail_outbox: when it is a notice to an active user, write their
+-- notification (always) and keep the mail only if mail_wanted() — otherwise the row is not
+-- inserted at all, so nothing is sent and the «Почта» page does not list it. The user is the
+-- row's user_id where the outbox has that column (the mail package sets it for users and
+-- leaves it empty for customers), else the user whose e-mail the row is addressed to. The
+-- notification takes the mail's dedup key: a retry that queues the mail again writes nothing.
+-- +goose StatementBegin
+CREATE FUNCTION notice_from_mail() RETURNS trigger
+LANGUAGE plpgsql AS $$
+DECLARE
+    row_json  jsonb := to_jsonb(NEW);
+    recipient bigint;
+BEGIN
+    IF NOT mail_is_notice(NEW.kind) THEN
+        RETURN NEW;
+    END IF;
+    IF row_json ? 'user_id' THEN
+        recipient := (row_json ->> 'user_id')::bigint;
+        PERFORM 1 FROM users u WHERE u.id = recipient AND u.active;
+        IF NOT FOUND THEN
+            recipient := NULL;
+        END IF;
+    ELSE
+        SELECT u.id INTO recipient FROM users u WHERE lower(u.email) = lower(btrim(NEW.to_address)) AND u.active;
+    END IF;
+    IF recipient IS NULL THEN
+        RETURN NEW;
+    END IF;
+    INSERT INTO notifications (user_id, kind, title, body, link, sale_id, dedup_key)
+    VALUES (recipient, NEW.kind, NEW.subject, NEW.body, notice_link(NEW.kind, NEW.sale_id), NEW.sale_id, NEW.dedup_key)
+    ON CONFLICT (dedup_key) DO NOTHING;
+    IF mail_wanted(recipient, NEW.kind) THEN
+        RETURN NEW;
+    END IF;
+    RETURN NULL;
+END
+$$;
+-- +goose StatementEnd
+CREATE TRIGGER mail_outbox_notice BEFORE INSERT ON mail_outbox
+    FOR EACH ROW EXECUTE FUNCTION notice_from_mail();
 
 -- A task that the sale or the payment has settled is done by itself: the approval tasks once
 -- the sale leaves the queue (approved, sent back, rejected, cancelled), every task of a sale
@@ -163,7 +193,10 @@ DROP TRIGGER payments_close_settled_tasks ON payments;
 DROP FUNCTION close_settled_payment_tasks();
 DROP TRIGGER sales_close_settled_tasks ON sales;
 DROP FUNCTION close_settled_sale_tasks();
-DROP FUNCTION notify_user(bigint, text, text, text, text, uuid, uuid, uuid, bigint, text);
+DROP TRIGGER mail_outbox_notice ON mail_outbox;
+DROP FUNCTION notice_from_mail();
+DROP FUNCTION notice_link(text, uuid);
+DROP FUNCTION mail_is_notice(text);
 DROP FUNCTION mail_wanted(bigint, text);
 DROP FUNCTION notice_visible(uuid, bigint, text, bigint, bigint);
 DROP TABLE notification_preferences;

@@ -119,19 +119,16 @@ type ManagerSalon struct {
 }
 
 type Notification struct {
-	ID         int64
-	UserID     int64
-	Kind       string
-	Title      string
-	Body       string
-	Link       string
-	SaleID     *uuid.UUID
-	PaymentID  *uuid.UUID
-	DocumentID *uuid.UUID
-	PartnerID  *int64
-	DedupKey   *string
-	CreatedAt  time.Time
-	ReadAt     *time.Time
+	ID        int64
+	UserID    int64
+	Kind      string
+	Title     string
+	Body      string
+	Link      string
+	SaleID    *uuid.UUID
+	DedupKey  *string
+	CreatedAt time.Time
+	ReadAt    *time.Time
 }
 
 type NotificationPreference struct {

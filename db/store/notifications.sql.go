@@ -25,9 +25,10 @@ type ActiveUsersByRoleRow struct {
 }
 
 // Mail goes to an outbox and work items to tasks; both are deduplicated by a key the
-// workflow makes, so a retried activity notifies once. A notice to a user goes through
-// notify_user() (db/migrations/00011_notifications.sql): the in-app notification always, the
-// mail when mail_wanted() says the user wants that kind by mail.
+// workflow makes, so a retried activity notifies once. A mail queued for a user is also their
+// in-app notification, and is kept only if they want that kind by mail: the trigger
+// notice_from_mail() on mail_outbox (db/migrations/00011_notifications.sql) does both, for
+// whoever queues it.
 func (q *Queries) ActiveUsersByRole(ctx context.Context, role string) ([]ActiveUsersByRoleRow, error) {
 	rows, err := q.db.Query(ctx, activeUsersByRole, role)
 	if err != nil {
@@ -147,62 +148,13 @@ func (q *Queries) CreateTask(ctx context.Context, arg CreateTaskParams) error {
 	return err
 }
 
-const failedPaymentFacts = `-- name: FailedPaymentFacts :one
-SELECT p.id AS payment_id, p.sale_id, p.purpose, p.amount_kopecks, p.attempts, s.partner_id, s.salon_id,
-       s.seller_id, COALESCE(s.contract_number, '')::text AS contract_number, s.customer_name, s.make, s.model,
-       s.vin, pa.name AS partner_name
-  FROM payments p JOIN sales s ON s.id = p.sale_id JOIN partners pa ON pa.id = s.partner_id
- WHERE p.id = $1
-`
-
-type FailedPaymentFactsRow struct {
-	PaymentID      uuid.UUID
-	SaleID         uuid.UUID
-	Purpose        string
-	AmountKopecks  int64
-	Attempts       int32
-	PartnerID      int64
-	SalonID        int64
-	SellerID       int64
-	ContractNumber string
-	CustomerName   string
-	Make           string
-	Model          string
-	Vin            string
-	PartnerName    string
-}
-
-// What a notice of a payment failed for good says, and whom it concerns: the sale's seller.
-func (q *Queries) FailedPaymentFacts(ctx context.Context, id uuid.UUID) (FailedPaymentFactsRow, error) {
-	row := q.db.QueryRow(ctx, failedPaymentFacts, id)
-	var i FailedPaymentFactsRow
-	err := row.Scan(
-		&i.PaymentID,
-		&i.SaleID,
-		&i.Purpose,
-		&i.AmountKopecks,
-		&i.Attempts,
-		&i.PartnerID,
-		&i.SalonID,
-		&i.SellerID,
-		&i.ContractNumber,
-		&i.CustomerName,
-		&i.Make,
-		&i.Model,
-		&i.Vin,
-		&i.PartnerName,
-	)
-	return i, err
-}
-
 const listNotifications = `-- name: ListNotifications :many
 
-SELECT n.id, n.kind, n.title, n.body, n.link, n.sale_id, n.payment_id, n.document_id, n.partner_id,
-       n.created_at, n.read_at, count(*) OVER () AS total
+SELECT n.id, n.kind, n.title, n.body, n.link, n.sale_id, n.created_at, n.read_at, count(*) OVER () AS total
   FROM notifications n
  WHERE n.user_id = $1
    AND (NOT $2::boolean OR n.read_at IS NULL)
-   AND notice_visible(n.sale_id, n.partner_id, $3, $1, $4)
+   AND notice_visible(n.sale_id, NULL, $3, $1, $4)
  ORDER BY n.created_at DESC, n.id DESC
  LIMIT $6 OFFSET $5
 `
@@ -217,18 +169,15 @@ type ListNotificationsParams struct {
 }
 
 type ListNotificationsRow struct {
-	ID         int64
-	Kind       string
-	Title      string
-	Body       string
-	Link       string
-	SaleID     *uuid.UUID
-	PaymentID  *uuid.UUID
-	DocumentID *uuid.UUID
-	PartnerID  *int64
-	CreatedAt  time.Time
-	ReadAt     *time.Time
-	Total      int64
+	ID        int64
+	Kind      string
+	Title     string
+	Body      string
+	Link      string
+	SaleID    *uuid.UUID
+	CreatedAt time.Time
+	ReadAt    *time.Time
+	Total     int64
 }
 
 // --- the notification centre: every read is the caller's own and scoped by notice_visible --
@@ -255,9 +204,6 @@ func (q *Queries) ListNotifications(ctx context.Context, arg ListNotificationsPa
 			&i.Body,
 			&i.Link,
 			&i.SaleID,
-			&i.PaymentID,
-			&i.DocumentID,
-			&i.PartnerID,
 			&i.CreatedAt,
 			&i.ReadAt,
 			&i.Total,
@@ -385,7 +331,7 @@ func (q *Queries) MailPreferences(ctx context.Context, userID int64) ([]MailPref
 const markAllNotificationsRead = `-- name: MarkAllNotificationsRead :execrows
 UPDATE notifications n SET read_at = now()
  WHERE n.user_id = $1 AND n.read_at IS NULL
-   AND notice_visible(n.sale_id, n.partner_id, $2, $1, $3)
+   AND notice_visible(n.sale_id, NULL, $2, $1, $3)
 `
 
 type MarkAllNotificationsReadParams struct {
@@ -405,9 +351,8 @@ func (q *Queries) MarkAllNotificationsRead(ctx context.Context, arg MarkAllNotif
 const markNotificationRead = `-- name: MarkNotificationRead :one
 UPDATE notifications n SET read_at = COALESCE(n.read_at, now())
  WHERE n.id = $1 AND n.user_id = $2
-   AND notice_visible(n.sale_id, n.partner_id, $3, $2, $4)
-RETURNING n.id, n.kind, n.title, n.body, n.link, n.sale_id, n.payment_id, n.document_id, n.partner_id,
-          n.created_at, n.read_at
+   AND notice_visible(n.sale_id, NULL, $3, $2, $4)
+RETURNING n.id, n.kind, n.title, n.body, n.link, n.sale_id, n.created_at, n.read_at
 `
 
 type MarkNotificationReadParams struct {
@@ -418,17 +363,14 @@ type MarkNotificationReadParams struct {
 }
 
 type MarkNotificationReadRow struct {
-	ID         int64
-	Kind       string
-	Title      string
-	Body       string
-	Link       string
-	SaleID     *uuid.UUID
-	PaymentID  *uuid.UUID
-	DocumentID *uuid.UUID
-	PartnerID  *int64
-	CreatedAt  time.Time
-	ReadAt     *time.Time
+	ID        int64
+	Kind      string
+	Title     string
+	Body      string
+	Link      string
+	SaleID    *uuid.UUID
+	CreatedAt time.Time
+	ReadAt    *time.Time
 }
 
 // Marks one of the caller's notices read (again is fine); no row: not the caller's.
@@ -447,9 +389,6 @@ func (q *Queries) MarkNotificationRead(ctx context.Context, arg MarkNotification
 		&i.Body,
 		&i.Link,
 		&i.SaleID,
-		&i.PaymentID,
-		&i.DocumentID,
-		&i.PartnerID,
 		&i.CreatedAt,
 		&i.ReadAt,
 	)
@@ -460,7 +399,7 @@ const notificationSummary = `-- name: NotificationSummary :one
 SELECT
     (SELECT count(*) FROM notifications n
       WHERE n.user_id = $1 AND n.read_at IS NULL
-        AND notice_visible(n.sale_id, n.partner_id, $2, $1, $3))::bigint AS unread,
+        AND notice_visible(n.sale_id, NULL, $2, $1, $3))::bigint AS unread,
     (SELECT count(*) FROM tasks t
       WHERE t.done_at IS NULL
         AND (t.assignee_id = $1 OR (t.assignee_id IS NULL AND t.role = $2))
@@ -498,41 +437,30 @@ func (q *Queries) NotificationSummary(ctx context.Context, arg NotificationSumma
 	return i, err
 }
 
-const notifyUser = `-- name: NotifyUser :exec
-SELECT notify_user($1::bigint, $2::text, $3::text,
-                   $4::text, $5::text, $6::uuid,
-                   $7::uuid, $8::uuid, $9::bigint,
-                   $10::text)
+const paymentTaskFacts = `-- name: PaymentTaskFacts :one
+SELECT p.sale_id, p.purpose, COALESCE(s.contract_number, '')::text AS contract_number, s.customer_name
+  FROM payments p JOIN sales s ON s.id = p.sale_id
+ WHERE p.id = $1
 `
 
-type NotifyUserParams struct {
-	UserID     int64
-	Kind       string
-	Title      string
-	Body       string
-	Link       string
-	SaleID     *uuid.UUID
-	PaymentID  *uuid.UUID
-	DocumentID *uuid.UUID
-	PartnerID  *int64
-	DedupKey   string
+type PaymentTaskFactsRow struct {
+	SaleID         uuid.UUID
+	Purpose        string
+	ContractNumber string
+	CustomerName   string
 }
 
-// Tells a user: the bell always, the mail by their preferences (see notify_user()).
-func (q *Queries) NotifyUser(ctx context.Context, arg NotifyUserParams) error {
-	_, err := q.db.Exec(ctx, notifyUser,
-		arg.UserID,
-		arg.Kind,
-		arg.Title,
-		arg.Body,
-		arg.Link,
-		arg.SaleID,
-		arg.PaymentID,
-		arg.DocumentID,
-		arg.PartnerID,
-		arg.DedupKey,
+// What a task about a payment names: its sale and contract.
+func (q *Queries) PaymentTaskFacts(ctx context.Context, id uuid.UUID) (PaymentTaskFactsRow, error) {
+	row := q.db.QueryRow(ctx, paymentTaskFacts, id)
+	var i PaymentTaskFactsRow
+	err := row.Scan(
+		&i.SaleID,
+		&i.Purpose,
+		&i.ContractNumber,
+		&i.CustomerName,
 	)
-	return err
+	return i, err
 }
 
 const queueMail = `-- name: QueueMail :exec
@@ -550,7 +478,6 @@ type QueueMailParams struct {
 	DedupKey  *string
 }
 
-// Mail to someone who is not a user (a customer): no notification, no preferences.
 func (q *Queries) QueueMail(ctx context.Context, arg QueueMailParams) error {
 	_, err := q.db.Exec(ctx, queueMail,
 		arg.ToAddress,

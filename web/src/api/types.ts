@@ -723,9 +723,6 @@ export interface Notification {
   body: string
   link: string
   sale_id: string | null
-  payment_id: string | null
-  document_id: string | null
-  partner_id: number | null
   read: boolean
   read_at: string | null
   created_at: string
