@@ -8,7 +8,7 @@ test: ## every check and test on real parts
 	@bash scripts/test.sh
 
 tools: ## install the pinned tools (Temporal CLI, sqlc, stripe-mock) and PostgreSQL
-	@bash -c 'source scripts/lib.sh; temporal_bin; sqlc_bin; stripe_mock_bin; pg_bindir'
+	@bash -c 'source scripts/lib.sh; temporal_bin; sqlc_bin; stripe_mock_bin; workflowcheck_bin; pg_bindir'
 
 generate: ## regenerate db/store from queries/ and the migrations
 	@bash -c 'source scripts/lib.sh; "$$(sqlc_bin)" generate'

@@ -18,17 +18,17 @@ import (
 
 // ReceiptRequest asks for the receipt of a payment received.
 type ReceiptRequest struct {
-	SaleID         string
-	PaymentID      string
-	SalonID        int64
-	Number         string
-	ContractNumber string
-	CustomerName   string
-	Purpose        string
-	Method         string
-	Reference      string
-	Amount         warranty.Kopecks
-	PaidAt         time.Time
+	SaleID         string           `json:"SaleID"`
+	PaymentID      string           `json:"PaymentID"`
+	SalonID        int64            `json:"SalonID"`
+	Number         string           `json:"Number"`
+	ContractNumber string           `json:"ContractNumber"`
+	CustomerName   string           `json:"CustomerName"`
+	Purpose        string           `json:"Purpose"`
+	Method         string           `json:"Method"`
+	Reference      string           `json:"Reference"`
+	Amount         warranty.Kopecks `json:"Amount"`
+	PaidAt         time.Time        `json:"PaidAt"`
 }
 
 // ArchiveReceipt issues the payment receipt into the partner's archive for the month it was
@@ -62,23 +62,24 @@ func (a *Activities) ArchiveReceipt(ctx context.Context, in ReceiptRequest) (Iss
 
 // ContractTermsRequest are a sale's priced terms before or after a change.
 type ContractTermsRequest struct {
-	TariffVersionID int64
-	TermMonths      int
-	Quote           warranty.Quote
+	TariffVersionID int64          `json:"TariffVersionID"`
+	TermMonths      int            `json:"TermMonths"`
+	Quote           warranty.Quote `json:"Quote"`
 }
 
 // AddendumRequest asks for the addendum that records change N of a contract.
 type AddendumRequest struct {
-	SaleID         string
-	SalonID        int64
-	N              int
-	ContractNumber string
-	ContractDate   time.Time
-	IssuedAt       time.Time
-	TimeZone       string
-	Customer       warranty.Customer
-	Vehicle        warranty.Vehicle
-	Before, After  ContractTermsRequest
+	SaleID         string               `json:"SaleID"`
+	SalonID        int64                `json:"SalonID"`
+	N              int                  `json:"N"`
+	ContractNumber string               `json:"ContractNumber"`
+	ContractDate   time.Time            `json:"ContractDate"`
+	IssuedAt       time.Time            `json:"IssuedAt"`
+	TimeZone       string               `json:"TimeZone"`
+	Customer       warranty.Customer    `json:"Customer"`
+	Vehicle        warranty.Vehicle     `json:"Vehicle"`
+	Before         ContractTermsRequest `json:"Before"`
+	After          ContractTermsRequest `json:"After"`
 }
 
 // IssueAddendum issues the contract addendum of an upsell or a tariff change into the
@@ -142,17 +143,17 @@ func validity(contractDate time.Time, termMonths int, loc *time.Location) (from,
 
 // CancellationActRequest asks for the act that records a cancelled contract.
 type CancellationActRequest struct {
-	SaleID         string
-	SalonID        int64
-	ContractNumber string
-	ContractDate   time.Time
-	IssuedAt       time.Time
-	TimeZone       string
-	Customer       warranty.Customer
-	Vehicle        warranty.Vehicle
-	Reason         string
-	Paid           warranty.Kopecks
-	Refunded       warranty.Kopecks
+	SaleID         string            `json:"SaleID"`
+	SalonID        int64             `json:"SalonID"`
+	ContractNumber string            `json:"ContractNumber"`
+	ContractDate   time.Time         `json:"ContractDate"`
+	IssuedAt       time.Time         `json:"IssuedAt"`
+	TimeZone       string            `json:"TimeZone"`
+	Customer       warranty.Customer `json:"Customer"`
+	Vehicle        warranty.Vehicle  `json:"Vehicle"`
+	Reason         string            `json:"Reason"`
+	Paid           warranty.Kopecks  `json:"Paid"`
+	Refunded       warranty.Kopecks  `json:"Refunded"`
 }
 
 // ArchiveCancellationAct issues the cancellation act into the partner's archive, once per

@@ -23,23 +23,23 @@ type ContractIssuer interface {
 
 // ContractRequest is what the workflow knows of a sale whose contract is due.
 type ContractRequest struct {
-	SaleID          string
-	ContractNumber  string
-	SalonID         int64
-	TariffVersionID int64
-	Vehicle         warranty.Vehicle
-	Customer        warranty.Customer
-	TermMonths      int
-	Quote           warranty.Quote
+	SaleID          string            `json:"SaleID"`
+	ContractNumber  string            `json:"ContractNumber"`
+	SalonID         int64             `json:"SalonID"`
+	TariffVersionID int64             `json:"TariffVersionID"`
+	Vehicle         warranty.Vehicle  `json:"Vehicle"`
+	Customer        warranty.Customer `json:"Customer"`
+	TermMonths      int               `json:"TermMonths"`
+	Quote           warranty.Quote    `json:"Quote"`
 	// IssuedAt is the contract's date, fixed by the workflow so that a retry renders the
 	// same contract.
-	IssuedAt time.Time
-	TimeZone string
+	IssuedAt time.Time `json:"IssuedAt"`
+	TimeZone string    `json:"TimeZone"`
 }
 
 // ContractDocument names the issued contract PDF.
 type ContractDocument struct {
-	ID string
+	ID string `json:"ID"`
 }
 
 // IssueContract completes the sale's facts with the partner, the salon and the tariff

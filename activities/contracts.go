@@ -14,8 +14,8 @@ import (
 
 // ContractNumberRequest asks for the contract number of a sale in a year.
 type ContractNumberRequest struct {
-	SaleID string
-	Year   int
+	SaleID string `json:"SaleID"`
+	Year   int    `json:"Year"`
 }
 
 // AllocateContractNumber gives the sale its contract number, KR-<year>-<6 digits>. The

@@ -18,12 +18,12 @@ const KindInvoiceSettled ledger.Kind = "invoice_settled"
 
 // SalePosting is the accounting of a sale whose payment succeeded.
 type SalePosting struct {
-	SaleID     string
-	PartnerID  int64
-	PaymentID  string
-	Method     string
-	Price      warranty.Kopecks
-	Commission warranty.Kopecks
+	SaleID     string           `json:"SaleID"`
+	PartnerID  int64            `json:"PartnerID"`
+	PaymentID  string           `json:"PaymentID"`
+	Method     string           `json:"Method"`
+	Price      warranty.Kopecks `json:"Price"`
+	Commission warranty.Kopecks `json:"Commission"`
 }
 
 // PostSalePaid posts the sale's revenue, VAT and the dealer's commission once per sale (the
@@ -46,15 +46,15 @@ func (a *Activities) PostSalePaid(ctx context.Context, in SalePosting) (string, 
 // AdjustmentPosting is the accounting of an upsell or a tariff change: the change of price
 // and commission (negative for a downgrade).
 type AdjustmentPosting struct {
-	SaleID    string
-	PartnerID int64
+	SaleID    string `json:"SaleID"`
+	PartnerID int64  `json:"PartnerID"`
 	// Ref names the change, so that it posts once.
-	Ref string
+	Ref string `json:"Ref"`
 	// PaymentID is the payment that collected an increase (empty for a decrease).
-	PaymentID       string
-	Method          string
-	PriceDelta      warranty.Kopecks
-	CommissionDelta warranty.Kopecks
+	PaymentID       string           `json:"PaymentID"`
+	Method          string           `json:"Method"`
+	PriceDelta      warranty.Kopecks `json:"PriceDelta"`
+	CommissionDelta warranty.Kopecks `json:"CommissionDelta"`
 }
 
 // PostAdjustment posts the re-pricing of a sale once per change; an increase paid by invoice

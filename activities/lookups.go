@@ -11,8 +11,8 @@ import (
 
 // VINCheck asks whether a VIN already has a live contract on another sale.
 type VINCheck struct {
-	SaleID string
-	VIN    string
+	SaleID string `json:"SaleID"`
+	VIN    string `json:"VIN"`
 }
 
 // VINUnderContract reports whether another sale of the VIN is awaiting payment or active:

@@ -3,11 +3,14 @@ package activities
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
+	"strings"
 	"time"
 
 	"github.com/google/uuid"
 	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgconn"
 
 	"karso.ru/prm/db/store"
 	"karso.ru/prm/warranty"
@@ -16,51 +19,55 @@ import (
 // SaleProjection is one revision of a sale as the read model stores it, with the history
 // line that explains the change.
 type SaleProjection struct {
-	Sale  SaleRecord
-	Event SaleEvent
+	Sale  SaleRecord `json:"Sale"`
+	Event SaleEvent  `json:"Event"`
+	// State is the whole state the sale's page shows at this revision, as JSON: the workflow's
+	// query answer (workflows.SaleState, which this package cannot name). It is stored as it
+	// is, so the page still shows when the workflow cannot answer or is gone from Temporal.
+	State json.RawMessage `json:"State"`
 }
 
 // SaleRecord is the row of the sales table at one workflow revision.
 type SaleRecord struct {
-	ID              string
-	WorkflowID      string
-	Revision        int64
-	Status          warranty.SaleStatus
-	ContractNumber  string
-	PartnerID       int64
-	SalonID         int64
-	SellerID        int64
-	City            string
-	Vehicle         *warranty.Vehicle
-	Customer        *warranty.Customer
-	TariffVersionID int64
-	TariffCode      string
-	TermMonths      int
-	Options         []string
-	DiscountBP      int64
-	Quote           *warranty.Quote
-	UpsellKopecks   warranty.Kopecks
-	Flags           []warranty.Flag
+	ID              string              `json:"ID"`
+	WorkflowID      string              `json:"WorkflowID"`
+	Revision        int64               `json:"Revision"`
+	Status          warranty.SaleStatus `json:"Status"`
+	ContractNumber  string              `json:"ContractNumber"`
+	PartnerID       int64               `json:"PartnerID"`
+	SalonID         int64               `json:"SalonID"`
+	SellerID        int64               `json:"SellerID"`
+	City            string              `json:"City"`
+	Vehicle         *warranty.Vehicle   `json:"Vehicle"`
+	Customer        *warranty.Customer  `json:"Customer"`
+	TariffVersionID int64               `json:"TariffVersionID"`
+	TariffCode      string              `json:"TariffCode"`
+	TermMonths      int                 `json:"TermMonths"`
+	Options         []string            `json:"Options"`
+	DiscountBP      int64               `json:"DiscountBP"`
+	Quote           *warranty.Quote     `json:"Quote"`
+	UpsellKopecks   warranty.Kopecks    `json:"UpsellKopecks"`
+	Flags           []warranty.Flag     `json:"Flags"`
 	// SaleMonth is the accounting month, "2026-11".
-	SaleMonth   string
-	CreatedAt   time.Time
-	UpdatedAt   time.Time
-	SubmittedAt *time.Time
-	ApprovedAt  *time.Time
-	ActivatedAt *time.Time
-	ClosedAt    *time.Time
-	CancelledAt *time.Time
+	SaleMonth   string     `json:"SaleMonth"`
+	CreatedAt   time.Time  `json:"CreatedAt"`
+	UpdatedAt   time.Time  `json:"UpdatedAt"`
+	SubmittedAt *time.Time `json:"SubmittedAt"`
+	ApprovedAt  *time.Time `json:"ApprovedAt"`
+	ActivatedAt *time.Time `json:"ActivatedAt"`
+	ClosedAt    *time.Time `json:"ClosedAt"`
+	CancelledAt *time.Time `json:"CancelledAt"`
 }
 
 // SaleEvent is one line of a sale's history: who did what, when, and what changed.
 type SaleEvent struct {
-	At time.Time
+	At time.Time `json:"At"`
 	// ActorID is the user who acted; 0 for the system (timers, reminders).
-	ActorID   int64
-	ActorName string
-	Action    string
-	Comment   string
-	Changes   map[string]any
+	ActorID   int64          `json:"ActorID"`
+	ActorName string         `json:"ActorName"`
+	Action    string         `json:"Action"`
+	Comment   string         `json:"Comment"`
+	Changes   map[string]any `json:"Changes"`
 }
 
 // ProjectSale writes a sale revision and its history line in one transaction. It is a
@@ -83,14 +90,45 @@ func (a *Activities) ProjectSale(ctx context.Context, p SaleProjection) error {
 		if _, err := q.UpsertSale(ctx, row); err != nil {
 			return err
 		}
-		return q.InsertSaleEvent(ctx, store.InsertSaleEventParams{SaleID: row.ID, Revision: row.Revision,
+		if len(p.State) > 0 {
+			// the sale workflow always sends it; a caller without one still moves the row on
+			if _, err := q.UpsertSaleState(ctx, store.UpsertSaleStateParams{SaleID: row.ID, Revision: row.Revision,
+				State: p.State}); err != nil {
+				return err
+			}
+		}
+		if err := q.InsertSaleEvent(ctx, store.InsertSaleEventParams{SaleID: row.ID, Revision: row.Revision,
 			At: p.Event.At, ActorID: actor, ActorName: p.Event.ActorName, Action: p.Event.Action,
-			Comment: p.Event.Comment, Changes: changes})
+			Comment: p.Event.Comment, Changes: changes}); err != nil {
+			return err
+		}
+		return q.ClearProjectionFault(ctx, store.ClearProjectionFaultParams{SaleID: row.ID, Revision: row.Revision})
 	})
+	if isDataException(err) {
+		// PostgreSQL refuses the value itself (a NUL byte, a text too long): no retry can
+		// store it, so the workflow is told at once and goes on with the read model behind;
+		// the fault shows on the stuck-sales page until a later revision is stored
+		msg := fmt.Sprintf("project sale %s revision %d: %v", p.Sale.ID, p.Sale.Revision, err)
+		if ferr := a.q.RecordProjectionFault(ctx, store.RecordProjectionFaultParams{SaleID: row.ID,
+			Revision: row.Revision, Error: err.Error()}); ferr != nil {
+			return fmt.Errorf("%s; record the fault: %w", msg, ferr)
+		}
+		return businessError(ErrTypeProjectionRefused, msg, err)
+	}
 	if err != nil {
 		return fmt.Errorf("project sale %s revision %d: %w", p.Sale.ID, p.Sale.Revision, err)
 	}
 	return nil
+}
+
+// ErrTypeProjectionRefused: PostgreSQL refused a value of the sale's projection; retrying
+// the same revision cannot succeed.
+const ErrTypeProjectionRefused = "ProjectionRefused"
+
+// isDataException says whether PostgreSQL refused the data itself (SQLSTATE class 22).
+func isDataException(err error) bool {
+	var pg *pgconn.PgError
+	return errors.As(err, &pg) && strings.HasPrefix(pg.Code, "22")
 }
 
 // saleRow maps a revision onto the table's columns.

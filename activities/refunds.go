@@ -13,24 +13,24 @@ import (
 
 // RefundRequest returns part or all of a payment that was captured.
 type RefundRequest struct {
-	SaleID    string
-	PartnerID int64
-	PaymentID string
-	Method    string
-	Amount    warranty.Kopecks
+	SaleID    string           `json:"SaleID"`
+	PartnerID int64            `json:"PartnerID"`
+	PaymentID string           `json:"PaymentID"`
+	Method    string           `json:"Method"`
+	Amount    warranty.Kopecks `json:"Amount"`
 	// Key makes the refund happen once: the acquirer's idempotency key, and for a bank
 	// transfer the id of the refund payment.
-	Key string
+	Key string `json:"Key"`
 	// Full ends the payment as refunded.
-	Full bool
+	Full bool `json:"Full"`
 	// PostRefundPaid posts the refund leaving the company (a downgrade); a cancellation's
 	// refund is accounted by reversing the sale's postings instead.
-	PostRefundPaid bool
+	PostRefundPaid bool `json:"PostRefundPaid"`
 }
 
 // Refund names a refund made.
 type Refund struct {
-	Ref string
+	Ref string `json:"Ref"`
 }
 
 // RefundPayment refunds a card payment at the acquirer, or records the bank transfer back to

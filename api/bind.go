@@ -58,6 +58,12 @@ func decodeJSON(c *gin.Context, dst any) bool {
 		fail(c, http.StatusBadRequest, "malformed_json")
 		return false
 	}
+	// a text that neither PostgreSQL nor a workflow's history can hold stops here, before
+	// anything is saved or sent to a sale
+	if fields := textErrors(lang(c), dst); len(fields) > 0 {
+		failFields(c, fields)
+		return false
+	}
 	return true
 }
 

@@ -160,6 +160,8 @@ func TestAdminClosesLastMonthAndFinanceReadsTheRegister(t *testing.T) {
 	if n := countRows(t, `SELECT count(*) FROM audit_log WHERE action = 'closing.start' AND entity_id = $1`, month); n != 2 {
 		t.Errorf("%d audit entries for the two starts", n)
 	}
+	recordHistory(t, started.WorkflowID, "closing_month")
+	recordHistory(t, fmt.Sprintf("closing-%s-partner-%d", month, partnerID), "closing_partner")
 	// finance reads the whole register too
 	r = finance.do("GET", "/api/v1/closings", nil)
 	expectStatus(t, r, http.StatusOK)

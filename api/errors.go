@@ -38,6 +38,7 @@ var messages = map[string][2]string{
 	"inn_taken":            {"Партнёр с таким ИНН уже зарегистрирован", "A partner with this INN is already registered"},
 	"internal":             {"Внутренняя ошибка сервера. Мы уже разбираемся", "Internal server error. We are looking into it"},
 	"unavailable":          {"Сервис временно недоступен", "The service is temporarily unavailable"},
+	"temporal_unavailable": {"Обработка продаж сейчас не отвечает. Повторите действие через несколько минут: страница продажи покажет, выполнено ли оно", "Sale processing is not answering. Try the action again in a few minutes: the sale's page shows whether it took effect"},
 	"invalid_query":        {"Неверные параметры запроса", "Invalid query parameters"},
 	"cannot_deactivate_me": {"Нельзя отключить собственную учётную запись", "You cannot deactivate your own account"},
 	"too_many_reset_requests": {"Слишком много запросов на восстановление пароля. Повторите позже",
@@ -68,6 +69,8 @@ var fieldMessages = map[string][2]string{
 	"date":           {"Ожидается дата в формате ГГГГ-ММ-ДД или RFC 3339", "Expected a date as YYYY-MM-DD or RFC 3339"},
 	"integer":        {"Ожидается целое число", "Expected a whole number"},
 	"notice_kind":    {"Такого вида уведомлений для вашей роли нет", "Your role has no notices of this kind"},
+	"bad_text":       {"Недопустимые символы: уберите управляющие символы (например, нулевой байт)", "Characters not allowed: remove control characters (such as a NUL byte)"},
+	"text_too_long":  {"Слишком длинный текст (не больше %d символов)", "Text too long (at most %d characters)"},
 }
 
 func pick(m map[string][2]string, code, lang string) string {

@@ -360,6 +360,11 @@ func (s *Server) changePayment(c *gin.Context, before FinancePayment, update str
 			s.answerPaymentUpdateError(c, err)
 			return
 		}
+		// still at work only if the workflow answers at all; else Temporal or the worker is down
+		if v, qerr := s.currentState(c.Request.Context(), before.SaleID); qerr != nil || v.Stale {
+			s.failTemporal(c, errors.Join(err, qerr, errTemporalUnavailable))
+			return
+		}
 		status = http.StatusAccepted
 	}
 	after, found, err := s.paymentByID(c, before.ID)
@@ -413,7 +418,7 @@ func (s *Server) answerPaymentUpdateError(c *gin.Context, err error) {
 	case errors.As(err, &notFound):
 		failFinance(c, http.StatusConflict, "sale_final")
 	default:
-		s.failInternal(c, err)
+		s.failTemporal(c, err)
 	}
 }
 

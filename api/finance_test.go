@@ -494,4 +494,5 @@ func TestFinanceMarksAnInvoicePaidAndTheSaleActivates(t *testing.T) {
 	r = finance.do("POST", "/api/v1/payments/"+paymentID.String()+"/mark-paid",
 		map[string]string{"paid_at": companyDay(0).Format(time.DateOnly), "reference": "again"})
 	expectStatus(t, r, http.StatusConflict)
+	recordHistory(t, "sale-"+sale.ID, "invoice_marked_paid")
 }

@@ -14,14 +14,14 @@ import (
 )
 
 type notificationJSON struct {
-	ID        int64      `json:"id"`
-	Kind      string     `json:"kind"`
-	Title     string     `json:"title"`
-	Body      string     `json:"body"`
-	Link      string     `json:"link"`
-	SaleID    *string    `json:"sale_id"`
-	Read      bool       `json:"read"`
-	ReadAt    *time.Time `json:"read_at"`
+	ID     int64      `json:"id"`
+	Kind   string     `json:"kind"`
+	Title  string     `json:"title"`
+	Body   string     `json:"body"`
+	Link   string     `json:"link"`
+	SaleID *string    `json:"sale_id"`
+	Read   bool       `json:"read"`
+	ReadAt *time.Time `json:"read_at"`
 }
 
 type taskJSON struct {

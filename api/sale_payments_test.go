@@ -170,6 +170,7 @@ func TestPaidByCardTheSaleIsActiveAndArchived(t *testing.T) {
 	payByCard(t, p.URL, "4242 4242 4242 4242", http.StatusConflict)
 	// a dealer cannot cancel a paid sale; the manager of the salon can
 	expectStatus(t, dealer.do("POST", base+"/cancel", map[string]string{"reason": "передумал"}), http.StatusForbidden)
+	recordHistory(t, "sale-"+sale.ID, "card_paid_active")
 }
 
 func TestUpsellAndDowngradeOverHTTP(t *testing.T) {
@@ -238,6 +239,7 @@ func TestUpsellAndDowngradeOverHTTP(t *testing.T) {
 	if !slices.Equal(h[len(h)-len(want):], want) {
 		t.Errorf("history %v, want it to end %v", h, want)
 	}
+	recordHistory(t, "sale-"+sale.ID, "upsell_downgrade_cancelled_active")
 }
 
 func TestDeclinedCardIsRetriedOnTheDunningSchedule(t *testing.T) {
@@ -276,6 +278,8 @@ func TestDeclinedCardIsRetriedOnTheDunningSchedule(t *testing.T) {
 	}
 	// the spent attempt cannot be paid again before the next one opens
 	payByCard(t, p.URL, "4242 4242 4242 4242", http.StatusConflict)
+
+	recordHistory(t, "sale-"+sale.ID, "card_declined_retrying")
 }
 
 func TestDealerCancelsBeforePayment(t *testing.T) {
@@ -309,6 +313,7 @@ func TestDealerCancelsBeforePayment(t *testing.T) {
 		return err == nil && status == "cancelled"
 	})
 	expectStatus(t, dealer.do("POST", base+"/cancel", map[string]string{"reason": "ещё раз"}), http.StatusConflict)
+	recordHistory(t, "sale-"+sale.ID, "card_cancelled_awaiting_payment")
 }
 
 func TestInvoicePartnerIsHeldToItsCreditLimit(t *testing.T) {

@@ -84,8 +84,8 @@ func (s *Server) mountSales(r *gin.RouterGroup) {
 
 // --- the sale as the cabinets see it ---------------------------------------------------------
 
-// Sale is a sale as the API answers it: the workflow's live state, the names the cabinets
-// print, and what the caller may do next.
+// Sale is a sale as the API answers it: its state (live from the workflow, or as the read
+// model stored it), the names the cabinets print, and what the caller may do next.
 type Sale struct {
 	ID             string              `json:"id"`
 	Status         warranty.SaleStatus `json:"status"`
@@ -121,6 +121,9 @@ type Sale struct {
 	ApprovedAt           *time.Time               `json:"approved_at"`
 	CreatedAt            time.Time                `json:"created_at"`
 	UpdatedAt            time.Time                `json:"updated_at"`
+	// Stale: the sale's workflow did not answer (no worker, Temporal down), so this is the
+	// state the read model stored at the last revision, and no action is offered.
+	Stale bool `json:"stale"`
 }
 
 // SaleTariff is the dealer's tariff choice; the discount travels as a percentage.
@@ -141,17 +144,23 @@ type SaleFlag struct {
 // saleRef is the sale's row as the caller may see it.
 type saleRef = store.GetVisibleSaleRow
 
+// saleJSON is a state the workflow has just answered (live).
 func (s *Server) saleJSON(c *gin.Context, ref saleRef, st workflows.SaleState) Sale {
+	return s.saleViewJSON(c, ref, saleView{SaleState: st})
+}
+
+func (s *Server) saleViewJSON(c *gin.Context, ref saleRef, v saleView) Sale {
+	st := v.SaleState
 	l := lang(c)
 	out := Sale{ID: st.ID, Status: st.Status, SalonID: st.SalonID, SalonName: ref.SalonName, PartnerID: st.PartnerID,
 		PartnerName: ref.PartnerName, SellerID: st.Seller.ID, SellerName: st.Seller.Name, Vehicle: st.Vehicle,
 		Customer: st.Customer, Quote: st.Quote, Flags: localizedFlags(st.Flags, l), Comments: st.Comments,
-		AllowedActions: allowedActions(caller(c), st), ContractPending: st.ContractPending,
+		AllowedActions: allowedActions(caller(c), v), ContractPending: st.ContractPending,
 		ContractError: st.ContractError, SubmittedAt: st.SubmittedAt, ApprovedAt: st.ApprovedAt,
 		CreatedAt: st.CreatedAt, UpdatedAt: st.UpdatedAt, Payment: st.Payment, Payments: st.Payments,
 		Changes: st.Changes, UpsellKopecks: st.UpsellKopecks, ActivatedAt: st.ActivatedAt,
 		UpsellWindowClosesAt: st.UpsellWindowClosesAt, ClosedAt: st.ClosedAt, CancelledAt: st.CancelledAt,
-		CancelReason: st.CancelReason}
+		CancelReason: st.CancelReason, Stale: v.Stale}
 	if out.Payments == nil {
 		out.Payments = []workflows.PaymentState{}
 	}
@@ -184,10 +193,12 @@ func localizedFlags(flags []warranty.Flag, l string) []SaleFlag {
 // a draft, a manager (of the salon: the sale is visible to them) or an admin decides on a
 // waiting one; a dealer upsells an active sale while its window is open; a dealer cancels
 // before payment, a manager or an admin before the sale closes; anyone who sees the sale may
-// download its contract.
-func allowedActions(cl Caller, st workflows.SaleState) []string {
+// download its contract. A stale state offers only the download: every other action needs
+// the workflow, which is not answering.
+func allowedActions(cl Caller, v saleView) []string {
+	st := v.SaleState
 	actions := []string{}
-	if !st.Busy {
+	if !st.Busy && !v.Stale {
 		switch {
 		case st.Status == warranty.StatusDraft && cl.Role == "dealer":
 			actions = append(actions, "edit", "submit")
@@ -230,27 +241,19 @@ func (s *Server) visibleSale(c *gin.Context) (saleRef, bool) {
 	return ref, true
 }
 
-// liveState asks the sale's workflow for its state.
-func (s *Server) liveState(ctx context.Context, saleID string) (workflows.SaleState, error) {
-	var st workflows.SaleState
-	v, err := s.temporal.QueryWorkflow(ctx, workflows.WorkflowID(saleID), "", workflows.QuerySale)
-	if err == nil {
-		err = v.Get(&st)
-	}
-	return st, err
-}
-
+// getSale answers the sale's page from the read model, live from the workflow while the sale
+// is in progress and the workflow answers (see currentState).
 func (s *Server) getSale(c *gin.Context) {
 	ref, ok := s.visibleSale(c)
 	if !ok {
 		return
 	}
-	st, err := s.liveState(c.Request.Context(), ref.ID.String())
+	v, err := s.currentState(c.Request.Context(), ref.ID)
 	if err != nil {
-		s.failInternal(c, err)
+		s.failTemporal(c, err)
 		return
 	}
-	c.JSON(http.StatusOK, s.saleJSON(c, ref, st))
+	c.JSON(http.StatusOK, s.saleViewJSON(c, ref, v))
 }
 
 // actor is the caller as the workflow records them.
@@ -287,7 +290,8 @@ func (s *Server) openSale(c *gin.Context) {
 	}
 	saleID := uuid.Must(uuid.NewV7()).String()
 	in := workflows.SaleInput{SaleID: saleID, SalonID: salon.ID, PartnerID: salon.PartnerID, City: salon.City,
-		Seller: actor(c), TimeZone: s.cfg.CompanyTZ.String(), Risk: s.cfg.Risk, DunningSchedule: s.cfg.DunningSchedule}
+		Seller: actor(c), TimeZone: s.cfg.CompanyTZ.String(), Risk: s.cfg.Risk, DunningSchedule: s.cfg.DunningSchedule,
+		OverdueReminderLimit: s.cfg.OverdueReminders}
 	ctx, cancel := context.WithTimeout(c.Request.Context(), updateWait)
 	defer cancel()
 	start := s.temporal.NewWithStartWorkflowOperation(client.StartWorkflowOptions{ID: workflows.WorkflowID(saleID),
@@ -302,7 +306,7 @@ func (s *Server) openSale(c *gin.Context) {
 		err = handle.Get(ctx, &st)
 	}
 	if err != nil {
-		s.failInternal(c, err)
+		s.failTemporal(c, err)
 		return
 	}
 	ref := saleRef{SalonName: salon.Name, PartnerName: salon.PartnerName}
@@ -343,15 +347,16 @@ func (s *Server) answerUpdateError(c *gin.Context, ref saleRef, err error) {
 		// the workflow has ended: the sale is final
 		failSale(c, http.StatusConflict, "wrong_status", statusLabel(lang(c), warranty.SaleStatus(ref.Status)))
 	case errors.As(err, &timeout), errors.Is(err, context.DeadlineExceeded):
-		// the workflow carries on; the caller sees the state so far and polls
-		st, qerr := s.liveState(c.Request.Context(), ref.ID.String())
-		if qerr != nil {
-			s.failInternal(c, qerr)
+		// the workflow carries on; the caller sees the state so far and polls. A workflow
+		// that does not even answer its query is not carrying on: Temporal or the worker is down.
+		v, qerr := s.currentState(c.Request.Context(), ref.ID)
+		if qerr != nil || v.Stale {
+			s.failTemporal(c, errors.Join(err, qerr, errTemporalUnavailable))
 			return
 		}
-		c.JSON(http.StatusAccepted, s.saleJSON(c, ref, st))
+		c.JSON(http.StatusAccepted, s.saleViewJSON(c, ref, v))
 	default:
-		s.failInternal(c, err)
+		s.failTemporal(c, err)
 	}
 }
 
@@ -719,6 +724,21 @@ func changeAwaitingPayment(st workflows.SaleState) bool {
 	return false
 }
 
+// actionableState is the sale's state before an action that needs it: an action needs the
+// workflow, so a workflow that does not answer answers 503 at once rather than after the
+// update's wait.
+func (s *Server) actionableState(c *gin.Context, ref saleRef) (workflows.SaleState, bool) {
+	v, err := s.currentState(c.Request.Context(), ref.ID)
+	if err == nil && v.Stale {
+		err = errTemporalUnavailable
+	}
+	if err != nil {
+		s.failTemporal(c, err)
+		return workflows.SaleState{}, false
+	}
+	return v.SaleState, true
+}
+
 // mayCancel: a dealer cancels before the sale is paid, a manager of the salon or an admin any
 // time before it is closed.
 func mayCancel(role string, st warranty.SaleStatus) bool {
@@ -746,9 +766,8 @@ func (s *Server) upsellSale(c *gin.Context) {
 	if !bindJSON(c, &req) {
 		return
 	}
-	st, err := s.liveState(c.Request.Context(), ref.ID.String())
-	if err != nil {
-		s.answerUpdateError(c, ref, err)
+	st, ok := s.actionableState(c, ref)
+	if !ok {
 		return
 	}
 	if st.Tariff == nil {
@@ -868,9 +887,8 @@ func (s *Server) withinCreditLimit(c *gin.Context, ref saleRef) bool {
 	if terms.PaymentMethod != payments.MethodInvoice {
 		return true
 	}
-	st, err := s.liveState(ctx, ref.ID.String())
-	if err != nil {
-		s.answerUpdateError(c, ref, err)
+	st, ok := s.actionableState(c, ref)
+	if !ok {
 		return false
 	}
 	if st.Quote == nil {

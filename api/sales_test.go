@@ -312,6 +312,7 @@ func TestFlaggedSaleWaitsForItsManager(t *testing.T) {
 		return !slices.Contains(approvalIDs(t, manager), sale.ID)
 	})
 	expectStatus(t, manager.do("POST", base+"/approve", map[string]string{}), http.StatusConflict)
+	recordHistory(t, "sale-"+sale.ID, "flagged_approved_awaiting_card")
 }
 
 func TestChangesRequestedAreShownToTheDealer(t *testing.T) {
@@ -341,6 +342,7 @@ func TestChangesRequestedAreShownToTheDealer(t *testing.T) {
 	eventually(t, "a rejected sale's workflow refuses further decisions", func() bool {
 		return admin.do("POST", base+"/approve", map[string]string{}).Status == http.StatusConflict
 	})
+	recordHistory(t, "sale-"+sale.ID, "changes_requested_resubmitted_rejected")
 }
 
 func TestOnlyDealersSellInVisibleSalons(t *testing.T) {
@@ -439,5 +441,63 @@ func TestContractNumbersAreGapFreeAndStable(t *testing.T) {
 		if want := warranty.FormatContractNumber(year, int64(seq)); !seen[want] {
 			t.Errorf("%s was not handed out: %v", want, numbers)
 		}
+	}
+}
+
+func TestCancelADraftAndASaleWaitingForApproval(t *testing.T) {
+	dealer := login(t, "dealer@karso.test")
+	draft := draftSale(t, dealer, newVIN(t), "used")
+	cancelled := dealer.sale("POST", "/api/v1/sales/"+draft.ID+"/cancel", map[string]string{"reason": "Клиент ушёл"}, http.StatusOK)
+	if cancelled.Status != "cancelled" {
+		t.Fatalf("a cancelled draft is %s", cancelled.Status)
+	}
+	recordHistory(t, "sale-"+draft.ID, "draft_cancelled")
+
+	flagged := draftSale(t, dealer, newVIN(t), "parallel_import")
+	base := "/api/v1/sales/" + flagged.ID
+	if s := dealer.sale("POST", base+"/submit", nil, http.StatusOK); s.Status != "pending_approval" {
+		t.Fatalf("flagged submit: %s", s.Status)
+	}
+	cancelled = dealer.sale("POST", base+"/cancel", map[string]string{"reason": "Передумали"}, http.StatusOK)
+	if cancelled.Status != "cancelled" {
+		t.Fatalf("a cancelled sale waiting for approval is %s", cancelled.Status)
+	}
+	manager := login(t, "manager@karso.test")
+	eventually(t, "the cancelled sale leaves the approvals list", func() bool {
+		return !slices.Contains(approvalIDs(t, manager), flagged.ID)
+	})
+	recordHistory(t, "sale-"+flagged.ID, "pending_approval_cancelled")
+}
+
+// A NUL byte or another control character used to reach the workflow and then fail the
+// projection for ever. It is refused at the edge, naming the field, and the sale goes on.
+func TestControlCharactersAreRefusedNamingTheField(t *testing.T) {
+	dealer := login(t, "dealer@karso.test")
+	sale := draftSale(t, dealer, newVIN(t), "used")
+	base := "/api/v1/sales/" + sale.ID
+	body := vehicleBody(newVIN(t), "used")
+	body["make"] = "Lada\x00"
+	r := dealer.do("PUT", base+"/vehicle", body)
+	expectStatus(t, r, http.StatusUnprocessableEntity)
+	if p := r.problem(t); p.Fields["make"] == "" {
+		t.Errorf("a NUL in the make: %+v", p)
+	}
+	r = dealer.do("POST", base+"/cancel", map[string]string{"reason": "нет\x1b[2J"})
+	expectStatus(t, r, http.StatusUnprocessableEntity)
+	if p := r.problem(t); p.Fields["reason"] == "" {
+		t.Errorf("a control character in the reason: %+v", p)
+	}
+	r = dealer.do("GET", "/api/v1/sales?q=%00", nil)
+	expectStatus(t, r, http.StatusUnprocessableEntity)
+	if p := r.problem(t); p.Fields["q"] == "" {
+		t.Errorf("a NUL in the search: %+v", p)
+	}
+	// nothing was saved from the refused requests, and the sale goes on
+	var make string
+	if err := pool.QueryRow(context.Background(), `SELECT make FROM sales WHERE id = $1`, sale.ID).Scan(&make); err != nil || make != "Honda" {
+		t.Errorf("after a refused vehicle the read model has make %q (%v)", make, err)
+	}
+	if s := dealer.sale("POST", base+"/submit", nil, http.StatusOK); s.Status != "awaiting_payment" {
+		t.Errorf("submit after refused input: %s", s.Status)
 	}
 }

@@ -56,6 +56,9 @@ type Server struct {
 
 // New builds the API server.
 func New(d Deps) *Server {
+	if d.Registry != nil && d.Pool != nil {
+		d.Registry.MustRegister(newStuckSalesCollector(d.Pool, d.Log))
+	}
 	return &Server{cfg: d.Config, log: d.Log, pool: d.Pool, q: store.New(d.Pool), temporal: d.Temporal,
 		loginLimiter: newIPLimiter(d.Config.LoginFailuresPerMinute, d.Config.LoginFailureBurst), metrics: newHTTPMetrics(d.Registry), gatherer: d.Gatherer, web: d.Web, docs: d.Documents,
 		resetIPLimiter: newHourlyLimiter(d.Config.PasswordResetsPerIP), resetAddressLimiter: newHourlyLimiter(d.Config.PasswordResetsPerAddress)}
@@ -69,7 +72,7 @@ func (s *Server) Handler() http.Handler {
 	r.ContextWithFallback = true
 	// trust X-Forwarded-For only from a proxy on this host
 	_ = r.SetTrustedProxies([]string{"127.0.0.1", "::1"})
-	r.Use(requestID(), language(), accessLog(s.log, s.metrics), recoverJSON(s.log), limitBody())
+	r.Use(requestID(), language(), accessLog(s.log, s.metrics), recoverJSON(s.log), limitBody(), refuseBadQueryText)
 
 	r.GET("/healthz", s.healthz)
 	r.GET("/readyz", s.readyz)
@@ -96,6 +99,7 @@ func (s *Server) Handler() http.Handler {
 	admin.PATCH("/salons/:id", s.updateSalon)
 	admin.PUT("/managers/:id/salons", s.assignManagerSalons)
 	admin.GET("/audit", s.listAudit)
+	admin.GET("/stuck-sales", s.listStuckSales)
 
 	// reads scoped in SQL to what the caller's role may see
 	authed.GET("/partners", s.listPartners)
@@ -150,23 +154,26 @@ func (s *Server) healthz(c *gin.Context) {
 	c.JSON(http.StatusOK, gin.H{"status": "ok"})
 }
 
-// readyz answers 200 only when PostgreSQL and Temporal both answer.
+// readyz answers 200 when PostgreSQL answers: every page, list and statistic reads it, so the
+// API serves while Temporal is down (actions answer 503 temporal_unavailable meanwhile). A
+// Temporal that does not answer is reported as degraded, not as unready, so that a load
+// balancer keeps the pages up.
 func (s *Server) readyz(c *gin.Context) {
 	ctx, cancel := context.WithTimeout(c.Request.Context(), 2*time.Second)
 	defer cancel()
 	checks := gin.H{"postgres": "ok", "temporal": "ok"}
-	ready := true
+	ready, degraded := true, false
 	if err := s.pool.Ping(ctx); err != nil {
 		checks["postgres"], ready = err.Error(), false
 	}
 	if s.temporal == nil {
-		checks["temporal"], ready = "not connected", false
+		checks["temporal"], degraded = "not connected", true
 	} else if _, err := s.temporal.CheckHealth(ctx, &client.CheckHealthRequest{}); err != nil {
-		checks["temporal"], ready = err.Error(), false
+		checks["temporal"], degraded = err.Error(), true
 	}
 	status := http.StatusOK
 	if !ready {
 		status = http.StatusServiceUnavailable
 	}
-	c.JSON(status, gin.H{"ready": ready, "checks": checks})
+	c.JSON(status, gin.H{"ready": ready, "degraded": degraded, "checks": checks})
 }

@@ -26,6 +26,10 @@ type Config struct {
 	BlobURL           string
 	LogLevel          slog.Level
 
+	// LiveQueryTimeout is how long a sale's page waits for its workflow's live state before
+	// it shows the state the read model stored, marked stale (no worker, Temporal down).
+	LiveQueryTimeout time.Duration
+
 	// SessionTTL is how long a session lives without activity.
 	SessionTTL time.Duration
 	// CookieSecure marks the session cookie Secure (set it behind HTTPS).
@@ -45,6 +49,9 @@ type Config struct {
 	StripeAPIBase       string
 	// DunningSchedule is the delays after a declined card before each retry.
 	DunningSchedule []time.Duration
+	// OverdueReminders is how many reminders an overdue invoice gets before it is left to
+	// finance.
+	OverdueReminders int
 	// VATBP is VAT in basis points posted to the ledger (0 = not registered for VAT).
 	VATBP int64
 	// Risk are the thresholds that flag a sale for a manager (RISK_NEAR_LIMIT_BP,
@@ -78,6 +85,9 @@ func Load() (Config, error) {
 	}
 	if c.SessionTTL, err = time.ParseDuration(env("SESSION_TTL", "12h")); err != nil {
 		return c, fmt.Errorf("SESSION_TTL: %w", err)
+	}
+	if c.LiveQueryTimeout, err = time.ParseDuration(env("LIVE_QUERY_TIMEOUT", "3s")); err != nil || c.LiveQueryTimeout <= 0 {
+		return c, fmt.Errorf("LIVE_QUERY_TIMEOUT: a positive duration, got %q", os.Getenv("LIVE_QUERY_TIMEOUT"))
 	}
 	if c.CookieSecure, err = strconv.ParseBool(env("COOKIE_SECURE", "false")); err != nil {
 		return c, fmt.Errorf("COOKIE_SECURE: %w", err)
@@ -113,6 +123,9 @@ func Load() (Config, error) {
 			return c, fmt.Errorf("DUNNING_SCHEDULE: %w", err)
 		}
 		c.DunningSchedule = append(c.DunningSchedule, d)
+	}
+	if c.OverdueReminders, err = strconv.Atoi(env("INVOICE_OVERDUE_REMINDERS", "10")); err != nil || c.OverdueReminders < 1 {
+		return c, fmt.Errorf("INVOICE_OVERDUE_REMINDERS: want a whole number from 1, got %q", env("INVOICE_OVERDUE_REMINDERS", "10"))
 	}
 	return c, nil
 }

@@ -132,3 +132,37 @@ SELECT EXISTS (SELECT 1 FROM sales
 -- name: PartnerCommission :one
 -- The partner's commission rate, which the tariff step snapshots into the sale.
 SELECT commission_bp FROM partners WHERE id = $1;
+
+-- name: RecordProjectionFault :exec
+-- A revision PostgreSQL refused: the sale's read model is behind until a later one is stored.
+INSERT INTO sale_projection_faults (sale_id, revision, error)
+VALUES ($1, $2, $3)
+ON CONFLICT (sale_id) DO UPDATE SET revision = EXCLUDED.revision, error = EXCLUDED.error, at = now();
+
+-- name: ClearProjectionFault :exec
+DELETE FROM sale_projection_faults WHERE sale_id = $1 AND revision <= $2;
+
+-- name: ListStuckSales :many
+SELECT st.sale_id, st.reason, st.since, st.detail, st.stored_revision, st.workflow_revision,
+       s.contract_number, s.status, sa.name AS salon_name
+  FROM stuck_sales st
+  LEFT JOIN sales s ON s.id = st.sale_id
+  LEFT JOIN salons sa ON sa.id = s.salon_id
+ ORDER BY st.since
+ LIMIT $1 OFFSET $2;
+
+-- name: CountStuckSales :many
+SELECT reason, count(*)::bigint AS n FROM stuck_sales GROUP BY reason ORDER BY reason;
+
+-- name: UpsertSaleState :execrows
+-- The sale's whole state at a workflow revision, written with its row; an older revision
+-- changes nothing, so the stored page never moves back.
+INSERT INTO sale_states (sale_id, revision, state)
+VALUES (sqlc.arg(sale_id), sqlc.arg(revision), sqlc.arg(state))
+ON CONFLICT (sale_id) DO UPDATE
+   SET revision = EXCLUDED.revision, state = EXCLUDED.state
+ WHERE sale_states.revision < EXCLUDED.revision;
+
+-- name: GetSaleState :one
+-- The stored state of a sale (the caller has checked that the sale is visible).
+SELECT revision, state FROM sale_states WHERE sale_id = $1;

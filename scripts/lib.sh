@@ -7,7 +7,12 @@ ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 TEMPORAL_VERSION=v1.5.1
 SQLC_VERSION=v1.31.1
 STRIPE_MOCK_VERSION=v0.203.0
+WORKFLOWCHECK_VERSION=v0.6.0
 TOOLS_DIR=${KARSO_TOOLS_DIR:-$HOME/.cache/karso/tools}
+# How long Temporal keeps a finished sale's workflow before deleting it (the dev server's own
+# default is 24 h). The sale pages do not need it (PostgreSQL holds every page); it is how far
+# back an operator can read a finished workflow's history in the Temporal UI.
+TEMPORAL_RETENTION=${TEMPORAL_RETENTION:-720h}
 
 say() { printf '\033[1;34m==>\033[0m %s\n' "$*" >&2; }
 die() { printf '\033[1;31merror:\033[0m %s\n' "$*" >&2; exit 1; }
@@ -36,6 +41,7 @@ go_tool() {
 temporal_bin() { go_tool temporal github.com/temporalio/cli/cmd/temporal "$TEMPORAL_VERSION"; }
 sqlc_bin() { go_tool sqlc github.com/sqlc-dev/sqlc/cmd/sqlc "$SQLC_VERSION"; }
 stripe_mock_bin() { go_tool stripe-mock github.com/stripe/stripe-mock "$STRIPE_MOCK_VERSION"; }
+workflowcheck_bin() { go_tool workflowcheck go.temporal.io/sdk/contrib/tools/workflowcheck "$WORKFLOWCHECK_VERSION"; }
 
 # pg_bindir prints the directory of initdb/pg_ctl, installing Debian's postgresql if absent.
 pg_bindir() {
@@ -95,20 +101,23 @@ wait_http() {
   done
 }
 
-# temporal_start DBFILE PORT UIPORT LOG: starts the dev server in the background; prints its pid.
+# temporal_start DBFILE PORT UIPORT LOG: starts the dev server in the background, sets the
+# namespace's retention to TEMPORAL_RETENTION (start-dev has no flag for it); prints its pid.
 temporal_start() {
   local dbfile=$1 port=$2 ui=$3 log=$4 bin
   bin=$(temporal_bin)
   port_free "$port" || die "port $port is taken (another Temporal?); set TEMPORAL_PORT"
   say "starting Temporal dev server on 127.0.0.1:$port (UI http://127.0.0.1:$ui)"
   "$bin" server start-dev --ip 127.0.0.1 --port "$port" --ui-port "$ui" --db-filename "$dbfile" \
-    --log-level warn --namespace default >"$log" 2>&1 &
+    --log-level warn --namespace "${TEMPORAL_NAMESPACE:-default}" >"$log" 2>&1 &
   local pid=$! deadline=$((SECONDS + 60))
   until "$bin" operator cluster health --address "127.0.0.1:$port" >/dev/null 2>&1; do
     kill -0 $pid 2>/dev/null || die "Temporal dev server exited; see $log"
     [ $SECONDS -lt $deadline ] || die "Temporal dev server did not become healthy in 60 s; see $log"
     sleep 0.5
   done
+  "$bin" operator namespace update --address "127.0.0.1:$port" --namespace "${TEMPORAL_NAMESPACE:-default}" \
+    --retention "$TEMPORAL_RETENTION" >/dev/null || die "could not set the retention of namespace ${TEMPORAL_NAMESPACE:-default}"
   echo $pid
 }
 

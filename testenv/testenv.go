@@ -150,6 +150,9 @@ func StartTemporal(ctx context.Context) (*testsuite.DevServer, error) {
 		ExistingPath:  bin,
 		LogLevel:      "error",
 		ClientOptions: &client.Options{Namespace: "default"},
+		// a deleted workflow is gone only once the history service's queue ack level passes its
+		// close; the default 30 s between ack updates would make a deletion test wait for it
+		ExtraArgs: []string{"--dynamic-config-value", "history.transferProcessorUpdateAckInterval=\"1s\""},
 	})
 }
 

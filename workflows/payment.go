@@ -22,6 +22,9 @@ const (
 	FailedPaymentGrace = 7 * 24 * time.Hour
 	// OverdueReminderEvery is the pause between reminders of an overdue invoice.
 	OverdueReminderEvery = 3 * 24 * time.Hour
+	// DefaultOverdueReminderLimit is how many reminders an overdue invoice gets (a month
+	// of them) before it is left to finance's attention list.
+	DefaultOverdueReminderLimit = 10
 	// PaymentRetryDelay is the pause before the workflow tries again to open a payment the
 	// acquirer or the database refused (its activity has already retried transient errors).
 	PaymentRetryDelay = 10 * time.Minute
@@ -92,6 +95,8 @@ type payment struct {
 	retriesUsed int
 	reminders   int
 	troubled    bool
+	// escalated: the overdue invoice had its last reminder and waits for finance alone.
+	escalated bool
 }
 
 // open reports whether the payment still waits for money.
@@ -295,6 +300,7 @@ func (s *sale) documentNumber(p *payment) string {
 // loop takes them in order.
 func (s *sale) receiveOutcomes(ctx workflow.Context) {
 	ch := workflow.GetSignalChannel(ctx, SignalPaymentOutcome)
+	s.outcomeCh = ch
 	workflow.Go(ctx, func(ctx workflow.Context) {
 		for {
 			var o payments.Outcome
@@ -304,6 +310,18 @@ func (s *sale) receiveOutcomes(ctx workflow.Context) {
 			s.outcomes = append(s.outcomes, o)
 		}
 	})
+}
+
+// drainOutcomes queues the outcomes signalled but not yet received, so that a run about to
+// hand over does not leave one behind.
+func (s *sale) drainOutcomes() {
+	for {
+		var o payments.Outcome
+		if ok := s.outcomeCh.ReceiveAsync(&o); !ok {
+			return
+		}
+		s.outcomes = append(s.outcomes, o)
+	}
 }
 
 // takeOutcome applies the oldest outcome received; it reports whether there was one.
@@ -327,9 +345,12 @@ func (s *sale) applyOutcome(ctx workflow.Context, o payments.Outcome) {
 	}
 	a := p.attempt(o.Attempt)
 	if a == nil || a.Result != payments.ResultPending {
-		if o.Succeeded() && p.Status == payments.StatusVoided {
+		if o.Succeeded() && p.Status == payments.StatusVoided && s.outcomeRecorded(ctx, o) {
 			s.refundLateMoney(ctx, p, o)
 		}
+		return
+	}
+	if !s.outcomeRecorded(ctx, o) {
 		return
 	}
 	a.Result, a.DeclineCode, a.At = o.Result, o.DeclineCode, o.At
@@ -342,6 +363,37 @@ func (s *sale) applyOutcome(ctx workflow.Context, o payments.Outcome) {
 	_ = s.record(ctx, Actor{}, "payment_succeeded", "", map[string]any{"payment_id": p.ID, "attempt": a.N,
 		"amount_kopecks": p.AmountKopecks})
 	s.paid(ctx, p)
+}
+
+// outcomeRecorded confirms a signalled outcome against what the pay page or the verified
+// webhook recorded in PostgreSQL. Anyone who reaches Temporal's frontend can send a signal;
+// only a recorded fact moves money or activates a sale. An outcome found nowhere is written
+// into the history (payment_outcome_unconfirmed) for operators and otherwise ignored.
+// Versioned: a history recorded before believed every signal.
+func (s *sale) outcomeRecorded(ctx workflow.Context, o payments.Outcome) bool {
+	if s.version(ctx, versionConfirmOutcome, 1) < 1 {
+		return true
+	}
+	ctx = workflow.WithActivityOptions(ctx, workflow.ActivityOptions{
+		StartToCloseTimeout: 10 * time.Second,
+		// the pay page commits its record a moment after it signals: eight seconds of
+		// retries cover that, and a forged signal holds the sale's outcomes no longer
+		RetryPolicy: &temporal.RetryPolicy{InitialInterval: 500 * time.Millisecond, BackoffCoefficient: 1.6,
+			MaximumInterval: 5 * time.Second, MaximumAttempts: 6},
+	})
+	var recorded bool
+	err := workflow.ExecuteActivity(ctx, acts.ConfirmPaymentOutcome, activities.OutcomeCheck{PaymentID: o.PaymentID.String(),
+		Attempt: o.Attempt, Result: o.Result}).Get(ctx, &recorded)
+	if err == nil && recorded {
+		return true
+	}
+	changes := map[string]any{"payment_id": o.PaymentID.String(), "attempt": o.Attempt, "result": o.Result}
+	if err != nil {
+		changes["error"] = errorMessage(err)
+	}
+	workflow.GetLogger(ctx).Warn("payment outcome not recorded", "payment", o.PaymentID, "attempt", o.Attempt, "err", err)
+	_ = s.record(ctx, Actor{}, "payment_outcome_unconfirmed", "", changes)
+	return false
 }
 
 // declined schedules the next dunning attempt, or fails the payment after the last one. A
@@ -427,7 +479,7 @@ func (s *sale) nextPaymentEvent(p *payment) (time.Time, paymentAction) {
 		return *p.NextRetryAt, retryPayment
 	case p.ExpiresAt != nil:
 		return *p.ExpiresAt, expirePayment
-	case p.Method == payments.MethodInvoice && p.Purpose == payments.PurposeSale && p.InvoiceDocumentID != "" && p.DueOn != "":
+	case p.Method == payments.MethodInvoice && p.Purpose == payments.PurposeSale && p.InvoiceDocumentID != "" && p.DueOn != "" && !p.escalated:
 		// an upsell's invoice is due by the window's end, when it lapses unpaid
 		return s.nextReminderAt(p), remindOverdue
 	}
@@ -486,17 +538,33 @@ func (s *sale) nextWake() (time.Time, bool) {
 
 // remindOverdueInvoice mails the dealer and tasks the salon's managers about an unpaid
 // invoice, and counts the reminder whatever happens, so a failing mail does not spin.
+//
+// From versionOverdueReminderLimit on, the reminders stop after the limit: the last one also
+// tells finance, and the invoice stays on finance's attention list (it is overdue) until paid
+// or the sale is cancelled. Before, they went on every OverdueReminderEvery without end.
 func (s *sale) remindOverdueInvoice(ctx workflow.Context, p *payment) {
 	p.reminders++
 	p.Overdue = true
+	final := s.version(ctx, versionOverdueReminderLimit, 1) >= 1 && p.reminders >= s.overdueReminderLimit()
 	err := workflow.ExecuteActivity(s.quickOptions(ctx), acts.RemindOverdueInvoice, activities.OverdueReminder{
 		SaleID: s.ID, PaymentID: p.ID, SalonID: s.SalonID, SellerID: s.Seller.ID, N: p.reminders,
-		ContractNumber: s.ContractNumber, DueOn: p.DueOn, Amount: p.AmountKopecks}).Get(ctx, nil)
+		ContractNumber: s.ContractNumber, DueOn: p.DueOn, Amount: p.AmountKopecks, Final: final}).Get(ctx, nil)
 	if err != nil {
 		workflow.GetLogger(ctx).Error("remind overdue invoice", "payment", p.ID, "err", err)
 	}
-	_ = s.record(ctx, Actor{}, "invoice_overdue", "", map[string]any{"payment_id": p.ID, "reminder": p.reminders,
-		"due_on": p.DueOn})
+	changes := map[string]any{"payment_id": p.ID, "reminder": p.reminders, "due_on": p.DueOn}
+	if final {
+		p.escalated = true
+		changes["handed_to_finance"] = true
+	}
+	_ = s.record(ctx, Actor{}, "invoice_overdue", "", changes)
+}
+
+func (s *sale) overdueReminderLimit() int {
+	if s.in.OverdueReminderLimit > 0 {
+		return s.in.OverdueReminderLimit
+	}
+	return DefaultOverdueReminderLimit
 }
 
 // --- finance's updates ----------------------------------------------------------------------

@@ -39,6 +39,9 @@ func Sale(ctx workflow.Context, in SaleInput) error {
 			// the cancel update
 			return err
 		}
+		if s.shouldContinueAsNew(ctx) {
+			return s.continueAsNew(ctx)
+		}
 		switch {
 		case s.contractDue:
 			s.issueContract(ctx)
@@ -83,6 +86,12 @@ type sale struct {
 	working bool
 	// changes are the upsells and tariff changes (upsell.go).
 	changes []*change
+	// outcomeCh is where payment outcomes are signalled.
+	outcomeCh workflow.ReceiveChannel
+	// runs counts the runs before this one (continuation.go); versions are the GetVersion
+	// branches this sale took, kept across runs.
+	runs     int
+	versions map[string]workflow.Version
 }
 
 func newSale(ctx workflow.Context, in SaleInput) (*sale, error) {
@@ -94,6 +103,9 @@ func newSale(ctx workflow.Context, in SaleInput) (*sale, error) {
 	s := &sale{in: in, loc: loc, touchedAt: now}
 	s.SaleState = SaleState{ID: in.SaleID, Status: warranty.StatusDraft, SalonID: in.SalonID, PartnerID: in.PartnerID,
 		Seller: in.Seller, CreatedAt: now, UpdatedAt: now, Flags: []warranty.Flag{}, Comments: []Comment{}}
+	if in.Continued != nil {
+		s.resume(in.Continued)
+	}
 	return s, nil
 }
 
@@ -616,13 +628,39 @@ func (s *sale) record(ctx workflow.Context, actor Actor, action, comment string,
 	now := workflow.Now(ctx)
 	s.Revision++
 	s.UpdatedAt = now
+	// the whole view goes along, so the read model shows the page without the workflow (a
+	// view that cannot be encoded goes without; the row still moves on). json of plain values
+	// is the same on every replay, and a replay does not compare a local activity's input.
+	state, _ := json.Marshal(s.view()) //workflowcheck:ignore
 	p := activities.SaleProjection{Sale: s.projection(), Event: activities.SaleEvent{At: now, ActorID: actor.ID,
-		ActorName: actor.Name, Action: action, Comment: comment, Changes: changes}}
+		ActorName: actor.Name, Action: action, Comment: comment, Changes: changes}, State: state}
 	ctx = workflow.WithLocalActivityOptions(ctx, workflow.LocalActivityOptions{
 		StartToCloseTimeout: 10 * time.Second,
-		RetryPolicy:         &temporal.RetryPolicy{InitialInterval: time.Second, BackoffCoefficient: 2, MaximumInterval: time.Minute},
+		// the sale must not wait for ever on its read model: after this long (PostgreSQL
+		// down) the workflow goes on and the next record catches the read model up
+		ScheduleToCloseTimeout: ProjectionPatience,
+		RetryPolicy:            &temporal.RetryPolicy{InitialInterval: time.Second, BackoffCoefficient: 2, MaximumInterval: time.Minute},
 	})
-	return workflow.ExecuteLocalActivity(ctx, acts.ProjectSale, p).Get(ctx, nil)
+	err := workflow.ExecuteLocalActivity(ctx, acts.ProjectSale, p).Get(ctx, nil)
+	return s.projected(ctx, err)
+}
+
+// projected notes how the projection went. A projection PostgreSQL refuses (or that waited
+// past ProjectionPatience) no longer fails the step that made it: the workflow holds the
+// state, the sale stays usable, the state says the read model is behind (ProjectionError,
+// counted by the stuck-sales check) until a later record succeeds with the whole state.
+func (s *sale) projected(ctx workflow.Context, err error) error {
+	if err == nil {
+		s.ProjectionError = ""
+		return nil
+	}
+	// versioned: a history recorded before kept the error and failed the step
+	if s.version(ctx, versionProjectionLag, 1) < 1 {
+		return err
+	}
+	s.ProjectionError = errorMessage(err)
+	workflow.GetLogger(ctx).Error("project sale", "revision", s.Revision, "err", err)
+	return nil
 }
 
 func (s *sale) projection() activities.SaleRecord {

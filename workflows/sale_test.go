@@ -38,6 +38,10 @@ type harness struct {
 	// issueFailures is how many IssueContract calls fail before one succeeds.
 	issueFailures int
 	results       map[string]updateResult
+	// outcomesForged: PostgreSQL has no record of the outcomes signalled.
+	outcomesForged bool
+	// refuseProjections makes PostgreSQL refuse every projection from then on.
+	refuseProjections bool
 	final         *workflows.SaleState
 
 	// the payment stage (see payment_test.go)
@@ -81,6 +85,10 @@ func newHarnessAt(t *testing.T, from time.Time) *harness {
 	h.env.RegisterActivity(&activities.Activities{})
 	h.env.OnActivity(acts.ProjectSale, mock.Anything, mock.Anything).Return(
 		func(_ context.Context, p activities.SaleProjection) error {
+			if h.refuseProjections {
+				return temporal.NewNonRetryableApplicationError("invalid byte sequence for encoding \"UTF8\": 0x00",
+					activities.ErrTypeProjectionRefused, nil)
+			}
 			h.projections = append(h.projections, p)
 			return nil
 		})
@@ -148,10 +156,17 @@ func (h *harness) query() *workflows.SaleState {
 	return &s
 }
 
-func (h *harness) run() {
-	h.env.ExecuteWorkflow(workflows.Sale, workflows.SaleInput{SaleID: "0195f3a2-7c1e-7b9a-9d41-5c2b8e6f1a07",
+// saleInput is the sale every harness runs unless a test names another.
+func saleInput() workflows.SaleInput {
+	return workflows.SaleInput{SaleID: "0195f3a2-7c1e-7b9a-9d41-5c2b8e6f1a07",
 		SalonID: 1, PartnerID: 2, City: "Москва", Seller: dealer, TimeZone: "Europe/Moscow",
-		Risk: warranty.DefaultRiskThresholds()})
+		Risk: warranty.DefaultRiskThresholds()}
+}
+
+func (h *harness) run() { h.runWith(saleInput()) }
+
+func (h *harness) runWith(in workflows.SaleInput) {
+	h.env.ExecuteWorkflow(workflows.Sale, in)
 	if !h.env.IsWorkflowCompleted() {
 		h.t.Fatal("workflow did not complete")
 	}

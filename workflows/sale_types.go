@@ -83,6 +83,9 @@ const (
 	ApprovalReminderAfter = 24 * time.Hour
 	// ApprovalAlertAfter is when the admins are alerted about a sale still waiting.
 	ApprovalAlertAfter = 48 * time.Hour
+	// ProjectionPatience is how long a record waits for the read model before the sale goes
+	// on without it.
+	ProjectionPatience = 15 * time.Minute
 	// ContractRetryDelay is the pause before the workflow tries a failed contract again.
 	ContractRetryDelay = 10 * time.Minute
 )
@@ -96,19 +99,27 @@ const (
 
 // SaleInput starts a sale: who sells it, where, and the rules fixed for its whole life.
 type SaleInput struct {
-	SaleID    string
-	SalonID   int64
-	PartnerID int64
-	City      string
-	Seller    Actor
+	SaleID    string `json:"SaleID"`
+	SalonID   int64  `json:"SalonID"`
+	PartnerID int64  `json:"PartnerID"`
+	City      string `json:"City"`
+	Seller    Actor  `json:"Seller"`
 	// TimeZone is the company's zone (an IANA name): dates and the sale month are counted
 	// in it.
-	TimeZone string
+	TimeZone string `json:"TimeZone"`
 	// Risk are the thresholds of the risk check.
-	Risk warranty.RiskThresholds
+	Risk warranty.RiskThresholds `json:"Risk"`
 	// DunningSchedule are the delays after a declined card before each retry; empty means
 	// DefaultDunningSchedule.
-	DunningSchedule []time.Duration
+	DunningSchedule []time.Duration `json:"DunningSchedule"`
+	// OverdueReminderLimit is how many times an overdue invoice is reminded before it is
+	// handed to finance; 0 means DefaultOverdueReminderLimit.
+	OverdueReminderLimit int `json:"OverdueReminderLimit,omitempty"`
+	// HistoryLimit is the number of history events after which the sale continues as new;
+	// 0 means DefaultHistoryLimit.
+	HistoryLimit int `json:"HistoryLimit,omitempty"`
+	// Continued is the state a previous run handed over (continue-as-new); nil for a new sale.
+	Continued *SaleContinuation `json:"Continued,omitempty"`
 }
 
 // WorkflowID is the id of a sale's workflow.
@@ -125,14 +136,14 @@ type Actor struct {
 
 // VehicleStep is the first wizard step.
 type VehicleStep struct {
-	Vehicle warranty.Vehicle
-	Actor   Actor
+	Vehicle warranty.Vehicle `json:"Vehicle"`
+	Actor   Actor            `json:"Actor"`
 }
 
 // CustomerStep is the customer wizard step.
 type CustomerStep struct {
-	Customer warranty.Customer
-	Actor    Actor
+	Customer warranty.Customer `json:"Customer"`
+	Actor    Actor             `json:"Actor"`
 }
 
 // TariffChoice is what the dealer chose in the tariff step.
@@ -147,22 +158,22 @@ type TariffChoice struct {
 // as the API read them from PostgreSQL: the workflow rates deterministically with it, and
 // the sale keeps the version it was rated with.
 type TariffSnapshot struct {
-	VersionID    int64
-	Tariff       warranty.Tariff
-	CommissionBP int64
+	VersionID    int64           `json:"VersionID"`
+	Tariff       warranty.Tariff `json:"Tariff"`
+	CommissionBP int64           `json:"CommissionBP"`
 }
 
 // TariffStep is the tariff wizard step.
 type TariffStep struct {
-	Choice   TariffChoice
-	Snapshot TariffSnapshot
-	Actor    Actor
+	Choice   TariffChoice   `json:"Choice"`
+	Snapshot TariffSnapshot `json:"Snapshot"`
+	Actor    Actor          `json:"Actor"`
 }
 
 // Decision is a manager's approve, request-changes or reject.
 type Decision struct {
-	Comment string
-	Actor   Actor
+	Comment string `json:"Comment"`
+	Actor   Actor  `json:"Actor"`
 }
 
 // Comment is a note on a sale the dealer and the managers see: a manager's reason, a
@@ -225,4 +236,7 @@ type SaleState struct {
 	ClosedAt             *time.Time       `json:"closed_at"`
 	CancelledAt          *time.Time       `json:"cancelled_at"`
 	CancelReason         string           `json:"cancel_reason,omitempty"`
+	// ProjectionError says why the read model could not take the latest revision; empty
+	// when it is up to date.
+	ProjectionError string `json:"projection_error,omitempty"`
 }

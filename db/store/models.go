@@ -284,6 +284,19 @@ type SaleMonthFigure struct {
 	Cancellations     int64
 }
 
+type SaleProjectionFault struct {
+	SaleID   uuid.UUID
+	Revision int64
+	Error    string
+	At       time.Time
+}
+
+type SaleState struct {
+	SaleID   uuid.UUID
+	Revision int64
+	State    json.RawMessage
+}
+
 type Salon struct {
 	ID        int64
 	PartnerID int64
@@ -306,6 +319,15 @@ type Session struct {
 	LastSeenAt time.Time
 	ExpiresAt  time.Time
 	RevokedAt  *time.Time
+}
+
+type StuckSale struct {
+	SaleID           uuid.UUID
+	Reason           string
+	Since            time.Time
+	Detail           string
+	StoredRevision   *int64
+	WorkflowRevision int64
 }
 
 type Tariff struct {

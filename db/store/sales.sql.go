@@ -13,6 +13,20 @@ import (
 	"github.com/google/uuid"
 )
 
+const clearProjectionFault = `-- name: ClearProjectionFault :exec
+DELETE FROM sale_projection_faults WHERE sale_id = $1 AND revision <= $2
+`
+
+type ClearProjectionFaultParams struct {
+	SaleID   uuid.UUID
+	Revision int64
+}
+
+func (q *Queries) ClearProjectionFault(ctx context.Context, arg ClearProjectionFaultParams) error {
+	_, err := q.db.Exec(ctx, clearProjectionFault, arg.SaleID, arg.Revision)
+	return err
+}
+
 const countSales = `-- name: CountSales :one
 SELECT count(*) FROM (
   SELECT 1 FROM sales s
@@ -65,6 +79,52 @@ func (q *Queries) CountSales(ctx context.Context, arg CountSalesParams) (int64, 
 	var count int64
 	err := row.Scan(&count)
 	return count, err
+}
+
+const countStuckSales = `-- name: CountStuckSales :many
+SELECT reason, count(*)::bigint AS n FROM stuck_sales GROUP BY reason ORDER BY reason
+`
+
+type CountStuckSalesRow struct {
+	Reason string
+	N      int64
+}
+
+func (q *Queries) CountStuckSales(ctx context.Context) ([]CountStuckSalesRow, error) {
+	rows, err := q.db.Query(ctx, countStuckSales)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	items := []CountStuckSalesRow{}
+	for rows.Next() {
+		var i CountStuckSalesRow
+		if err := rows.Scan(&i.Reason, &i.N); err != nil {
+			return nil, err
+		}
+		items = append(items, i)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	return items, nil
+}
+
+const getSaleState = `-- name: GetSaleState :one
+SELECT revision, state FROM sale_states WHERE sale_id = $1
+`
+
+type GetSaleStateRow struct {
+	Revision int64
+	State    json.RawMessage
+}
+
+// The stored state of a sale (the caller has checked that the sale is visible).
+func (q *Queries) GetSaleState(ctx context.Context, saleID uuid.UUID) (GetSaleStateRow, error) {
+	row := q.db.QueryRow(ctx, getSaleState, saleID)
+	var i GetSaleStateRow
+	err := row.Scan(&i.Revision, &i.State)
+	return i, err
 }
 
 const getVisibleSale = `-- name: GetVisibleSale :one
@@ -403,6 +463,63 @@ func (q *Queries) ListSales(ctx context.Context, arg ListSalesParams) ([]ListSal
 	return items, nil
 }
 
+const listStuckSales = `-- name: ListStuckSales :many
+SELECT st.sale_id, st.reason, st.since, st.detail, st.stored_revision, st.workflow_revision,
+       s.contract_number, s.status, sa.name AS salon_name
+  FROM stuck_sales st
+  LEFT JOIN sales s ON s.id = st.sale_id
+  LEFT JOIN salons sa ON sa.id = s.salon_id
+ ORDER BY st.since
+ LIMIT $1 OFFSET $2
+`
+
+type ListStuckSalesParams struct {
+	Limit  int32
+	Offset int32
+}
+
+type ListStuckSalesRow struct {
+	SaleID           uuid.UUID
+	Reason           string
+	Since            time.Time
+	Detail           string
+	StoredRevision   *int64
+	WorkflowRevision int64
+	ContractNumber   *string
+	Status           *string
+	SalonName        *string
+}
+
+func (q *Queries) ListStuckSales(ctx context.Context, arg ListStuckSalesParams) ([]ListStuckSalesRow, error) {
+	rows, err := q.db.Query(ctx, listStuckSales, arg.Limit, arg.Offset)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	items := []ListStuckSalesRow{}
+	for rows.Next() {
+		var i ListStuckSalesRow
+		if err := rows.Scan(
+			&i.SaleID,
+			&i.Reason,
+			&i.Since,
+			&i.Detail,
+			&i.StoredRevision,
+			&i.WorkflowRevision,
+			&i.ContractNumber,
+			&i.Status,
+			&i.SalonName,
+		); err != nil {
+			return nil, err
+		}
+		items = append(items, i)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	return items, nil
+}
+
 const partnerCommission = `-- name: PartnerCommission :one
 SELECT commission_bp FROM partners WHERE id = $1
 `
@@ -413,6 +530,24 @@ func (q *Queries) PartnerCommission(ctx context.Context, id int64) (int32, error
 	var commission_bp int32
 	err := row.Scan(&commission_bp)
 	return commission_bp, err
+}
+
+const recordProjectionFault = `-- name: RecordProjectionFault :exec
+INSERT INTO sale_projection_faults (sale_id, revision, error)
+VALUES ($1, $2, $3)
+ON CONFLICT (sale_id) DO UPDATE SET revision = EXCLUDED.revision, error = EXCLUDED.error, at = now()
+`
+
+type RecordProjectionFaultParams struct {
+	SaleID   uuid.UUID
+	Revision int64
+	Error    string
+}
+
+// A revision PostgreSQL refused: the sale's read model is behind until a later one is stored.
+func (q *Queries) RecordProjectionFault(ctx context.Context, arg RecordProjectionFaultParams) error {
+	_, err := q.db.Exec(ctx, recordProjectionFault, arg.SaleID, arg.Revision, arg.Error)
+	return err
 }
 
 const upsertSale = `-- name: UpsertSale :execrows
@@ -546,6 +681,30 @@ func (q *Queries) UpsertSale(ctx context.Context, arg UpsertSaleParams) (int64, 
 		arg.ClosedAt,
 		arg.CancelledAt,
 	)
+	if err != nil {
+		return 0, err
+	}
+	return result.RowsAffected(), nil
+}
+
+const upsertSaleState = `-- name: UpsertSaleState :execrows
+INSERT INTO sale_states (sale_id, revision, state)
+VALUES ($1, $2, $3)
+ON CONFLICT (sale_id) DO UPDATE
+   SET revision = EXCLUDED.revision, state = EXCLUDED.state
+ WHERE sale_states.revision < EXCLUDED.revision
+`
+
+type UpsertSaleStateParams struct {
+	SaleID   uuid.UUID
+	Revision int64
+	State    json.RawMessage
+}
+
+// The sale's whole state at a workflow revision, written with its row; an older revision
+// changes nothing, so the stored page never moves back.
+func (q *Queries) UpsertSaleState(ctx context.Context, arg UpsertSaleStateParams) (int64, error) {
+	result, err := q.db.Exec(ctx, upsertSaleState, arg.SaleID, arg.Revision, arg.State)
 	if err != nil {
 		return 0, err
 	}

@@ -9,6 +9,7 @@ import type {
   Task,
   ApprovalItem,
   AuditEntry,
+  StuckSale,
   AuditFilter,
   DocumentFilter,
   DocumentItem,
@@ -121,6 +122,7 @@ export const managersApi = {
 
 export const auditApi = {
   list: (f: AuditFilter) => http.get<ListResponse<AuditEntry>>('/audit', f),
+  stuckSales: (f: PageParams) => http.get<ListResponse<StuckSale>>('/stuck-sales', f),
 }
 
 export const salesApi = {

@@ -149,6 +149,19 @@ export interface AuditEntry {
   ip?: string | null
 }
 
+/** A sale an operator must look at (GET /stuck-sales). */
+export interface StuckSale {
+  sale_id: string
+  reason: 'read_model_behind' | 'contract_failing'
+  since: string
+  detail: string
+  stored_revision: number | null
+  workflow_revision: number
+  contract_number: string | null
+  status: string | null
+  salon_name: string | null
+}
+
 export interface AuditFilter extends PageParams {
   actor_id?: number | ''
   entity_type?: string
@@ -349,6 +362,9 @@ export interface Sale {
   approved_at?: string | null
   created_at: string
   updated_at: string
+  /** The sale's workflow did not answer: this is the state the server stored at its last
+   * change (as of updated_at), and no action but the contract's download is offered. */
+  stale: boolean
 }
 
 export interface SaleListItem {

@@ -31,6 +31,7 @@ export const ROUTE_ROLES = {
   'admin-templates': ['admin'],
   'admin-template': ['admin'],
   'admin-audit': ['admin'],
+  'admin-stuck-sales': ['admin'],
   profile: ['dealer', 'manager', 'finance', 'admin'],
   notifications: ['dealer', 'manager', 'finance', 'admin'],
 } as const satisfies Record<string, readonly Role[]>
@@ -90,6 +91,7 @@ const MENUS: Record<Role, MenuItem[]> = {
     item('admin-tariffs', '/admin/tariffs', 'menu.tariffs', 'PriceTag'),
     item('admin-templates', '/admin/templates', 'menu.templates', 'Document'),
     item('admin-audit', '/admin/audit', 'menu.audit', 'List'),
+    item('admin-stuck-sales', '/admin/stuck-sales', 'menu.stuckSales', 'AlarmClock'),
     item('sales', '/sales', 'menu.sales', 'Tickets', 'menu.groupWork'),
     item('approvals', '/approvals', 'menu.approvals', 'Stamp'),
     item('payments', '/finance/payments', 'menu.payments', 'Wallet'),

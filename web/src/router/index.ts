@@ -65,6 +65,7 @@ export const routes: RouteRecordRaw[] = [
       r('admin/templates', 'admin-templates', () => import('@/views/admin/TemplatesView.vue'), 'menu.templates'),
       r('admin/templates/:code', 'admin-template', () => import('@/views/admin/TemplateView.vue'), 'templates.card'),
       r('admin/audit', 'admin-audit', () => import('@/views/admin/AuditView.vue'), 'menu.audit'),
+      r('admin/stuck-sales', 'admin-stuck-sales', () => import('@/views/admin/StuckSalesView.vue'), 'menu.stuckSales'),
       r('profile', 'profile', () => import('@/views/common/ProfileView.vue'), 'menu.profile'),
       r('notifications', 'notifications', () => import('@/views/common/NotificationsView.vue'), 'notices.title'),
       {
