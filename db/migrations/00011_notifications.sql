@@ -99,9 +99,10 @@ $$;
 -- For every row queued into mail_outbox: when it is a notice to an active user, write their
 -- notification (always) and keep the mail only if mail_wanted() — otherwise the row is not
 -- inserted at all, so nothing is sent and the «Почта» page does not list it. The user is the
--- row's user_id where the outbox has that column (the mail package sets it for users and
--- leaves it empty for customers), else the user whose e-mail the row is addressed to. The
--- notification takes the mail's dedup key: a retry that queues the mail again writes nothing.
+-- row's user_id where the outbox has that column and the writer set it (package mail does for
+-- users), else the active user whose e-mail the row is addressed to; mail_is_notice() keeps a
+-- customer's mail out even when a user shares the address. The notification takes the mail's
+-- dedup key: a retry that queues the mail again writes nothing.
 -- +goose StatementBegin
 CREATE FUNCTION notice_from_mail() RETURNS trigger
 LANGUAGE plpgsql AS $$
@@ -112,12 +113,8 @@ BEGIN
     IF NOT mail_is_notice(NEW.kind) THEN
         RETURN NEW;
     END IF;
-    IF row_json ? 'user_id' THEN
-        recipient := (row_json ->> 'user_id')::bigint;
-        PERFORM 1 FROM users u WHERE u.id = recipient AND u.active;
-        IF NOT FOUND THEN
-            recipient := NULL;
-        END IF;
+    IF row_json ->> 'user_id' IS NOT NULL THEN
+        SELECT u.id INTO recipient FROM users u WHERE u.id = (row_json ->> 'user_id')::bigint AND u.active;
     ELSE
         SELECT u.id INTO recipient FROM users u WHERE lower(u.email) = lower(btrim(NEW.to_address)) AND u.active;
     END IF;
