@@ -139,6 +139,22 @@ describe('the notification centre', { concurrency: false }, () => {
     await page.waitForURL((u) => u.pathname === '/dashboard')
     assert.equal((await elsewhere.call('GET', '/me')).status, 401, 'the old session is ended')
 
+    // the profile chooses which notices also come by mail, and keeps the choice
+    await page.goto('/profile')
+    const toggle = page.locator('[data-testid="mail-pref-switch-payment_received"]')
+    await toggle.waitFor()
+    assert.match((await toggle.getAttribute('class')) ?? '', /is-checked/, 'mailed until turned off')
+    await toggle.click()
+    const [saved] = await Promise.all([
+      page.waitForResponse((r) => r.request().method() === 'PUT' && r.url().endsWith('/api/v1/me/notification-preferences')),
+      page.locator('[data-testid="mail-prefs-save"]').click(),
+    ])
+    assert.equal(saved.status(), 200, await saved.text())
+    await screenshot(page, 'profile-mail-prefs.png')
+    await page.reload()
+    await toggle.waitFor()
+    assert.doesNotMatch((await toggle.getAttribute('class')) ?? '', /is-checked/, 'the choice is kept')
+
     // the link works once
     const again = await newPage(browser)
     await again.goto(url.pathname + url.search)
