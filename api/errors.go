@@ -41,6 +41,8 @@ var messages = map[string][2]string{
 	"temporal_unavailable": {"Обработка продаж сейчас не отвечает. Повторите действие через несколько минут: страница продажи покажет, выполнено ли оно", "Sale processing is not answering. Try the action again in a few minutes: the sale's page shows whether it took effect"},
 	"invalid_query":        {"Неверные параметры запроса", "Invalid query parameters"},
 	"cannot_deactivate_me": {"Нельзя отключить собственную учётную запись", "You cannot deactivate your own account"},
+	"origin_not_allowed":   {"Этому адресу (Origin) запрещено обращаться к кодеку Temporal", "This origin may not call the Temporal codec"},
+	"payload_codec_failed": {"Не удалось обработать данные Temporal: %s", "The Temporal payloads could not be processed: %s"},
 	"too_many_reset_requests": {"Слишком много запросов на восстановление пароля. Повторите позже",
 		"Too many password reset requests. Please try again later"},
 	"reset_link_sent": {"Если этот адрес зарегистрирован, мы отправили на него ссылку для смены пароля. Она действует 1 час",

@@ -26,9 +26,11 @@ import (
 	"karso.ru/prm/db/seed"
 	"karso.ru/prm/documents"
 	"karso.ru/prm/payments"
+	"karso.ru/prm/temporalcodec"
 	"karso.ru/prm/testenv"
 	"karso.ru/prm/web"
 	"karso.ru/prm/worker"
+	"karso.ru/prm/workflows"
 )
 
 // The suite runs against the real parts: a private PostgreSQL cluster with the migrations and
@@ -39,6 +41,9 @@ var (
 	temporal client.Client
 	testCfg  config.Config
 )
+
+// testBuildID is the build the suite's worker polls as when worker versioning is on.
+const testBuildID = "api-test"
 
 func TestMain(m *testing.M) {
 	os.Exit(run(m))
@@ -75,6 +80,12 @@ func run(m *testing.M) int {
 		return 1
 	}
 	testCfg.TemporalAddress = dev.FrontendHostPort()
+	// the tests run the encrypted path: the dev server's client seals with the test key
+	if testCfg.PayloadKeys, err = temporalcodec.ParseKeys(testenv.PayloadKeys); err != nil {
+		fmt.Fprintln(os.Stderr, err)
+		return 1
+	}
+	workflows.SetActorSealKeys(temporalcodec.ActorSealKeys(testCfg.PayloadKeys))
 	// the API listens here; payment links in the sales point at it
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
@@ -104,7 +115,7 @@ func run(m *testing.M) int {
 	docs := documents.New(pool, bucket, testCfg.CompanyTZ)
 	// the sales run on a real worker polling the dev server
 	w, err := worker.New(temporal, worker.Deps{Config: testCfg, Log: log, Pool: pool, Documents: docs,
-		Payments: payments.NewSandbox(pool)})
+		Payments: payments.NewSandbox(pool), BuildID: testBuildID})
 	if err != nil {
 		fmt.Fprintln(os.Stderr, "worker:", err)
 		return 1
@@ -114,9 +125,19 @@ func run(m *testing.M) int {
 		return 1
 	}
 	defer w.Stop()
+	// with TEMPORAL_WORKER_VERSIONING the sales go to the worker only once its build is current
+	if testCfg.TemporalWorkerVersioning {
+		vctx, cancel := context.WithTimeout(ctx, time.Minute)
+		err := worker.SetCurrentVersion(vctx, temporal, testCfg, testBuildID)
+		cancel()
+		if err != nil {
+			fmt.Fprintln(os.Stderr, err)
+			return 1
+		}
+	}
 	reg := prometheus.NewRegistry()
 	srv := api.New(api.Deps{Config: testCfg, Log: log, Pool: pool, Temporal: temporal, Registry: reg, Gatherer: reg,
-		Web: web.Assets(), Documents: docs})
+		Web: web.Assets(), Documents: docs, PayloadCodec: testenv.PayloadCodec()})
 	hs := &httptest.Server{Listener: ln, Config: &http.Server{Handler: srv.Handler()}}
 	hs.Start()
 	defer hs.Close()

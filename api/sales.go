@@ -299,7 +299,7 @@ func (s *Server) openSale(c *gin.Context) {
 		workflows.Sale, in)
 	handle, err := s.temporal.UpdateWithStartWorkflow(ctx, client.UpdateWithStartWorkflowOptions{
 		StartWorkflowOperation: start,
-		UpdateOptions: client.UpdateWorkflowOptions{UpdateName: workflows.UpdateOpen, Args: []any{actor(c)},
+		UpdateOptions: client.UpdateWorkflowOptions{UpdateName: workflows.UpdateOpen, Args: []any{sealed(saleID, actor(c))},
 			WaitForStage: client.WorkflowUpdateStageCompleted}})
 	var st workflows.SaleState
 	if err == nil {
@@ -322,7 +322,7 @@ func (s *Server) changeSale(c *gin.Context, ref saleRef, update string, arg any)
 	ctx, cancel := context.WithTimeout(c.Request.Context(), updateWait)
 	defer cancel()
 	handle, err := s.temporal.UpdateWorkflow(ctx, client.UpdateWorkflowOptions{
-		WorkflowID: workflows.WorkflowID(ref.ID.String()), UpdateName: update, Args: []any{arg},
+		WorkflowID: workflows.WorkflowID(ref.ID.String()), UpdateName: update, Args: []any{sealed(ref.ID.String(), arg)},
 		WaitForStage: client.WorkflowUpdateStageCompleted})
 	var st workflows.SaleState
 	if err == nil {

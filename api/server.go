@@ -20,6 +20,7 @@ import (
 	"karso.ru/prm/config"
 	"karso.ru/prm/db/store"
 	"karso.ru/prm/documents"
+	"karso.ru/prm/temporalcodec"
 )
 
 // Deps are what the API needs from the process that runs it.
@@ -35,6 +36,9 @@ type Deps struct {
 	Web fs.FS
 	// Documents opens stored PDFs (contracts) for download.
 	Documents *documents.Service
+	// PayloadCodec opens Temporal payloads for the codec endpoint (the Temporal UI); nil when
+	// PAYLOAD_ENCRYPTION=off, and payloads then pass unchanged.
+	PayloadCodec *temporalcodec.Codec
 }
 
 // Server holds the API's dependencies; handlers are its methods.
@@ -49,6 +53,7 @@ type Server struct {
 	gatherer     prometheus.Gatherer
 	web          fs.FS
 	docs         *documents.Service
+	codec        *temporalcodec.Codec
 
 	// resetIPLimiter and resetAddressLimiter throttle password-reset requests
 	resetIPLimiter, resetAddressLimiter *ipLimiter
@@ -61,6 +66,7 @@ func New(d Deps) *Server {
 	}
 	return &Server{cfg: d.Config, log: d.Log, pool: d.Pool, q: store.New(d.Pool), temporal: d.Temporal,
 		loginLimiter: newIPLimiter(d.Config.LoginFailuresPerMinute, d.Config.LoginFailureBurst), metrics: newHTTPMetrics(d.Registry), gatherer: d.Gatherer, web: d.Web, docs: d.Documents,
+		codec:          d.PayloadCodec,
 		resetIPLimiter: newHourlyLimiter(d.Config.PasswordResetsPerIP), resetAddressLimiter: newHourlyLimiter(d.Config.PasswordResetsPerAddress)}
 }
 
@@ -116,6 +122,7 @@ func (s *Server) Handler() http.Handler {
 	s.mountPayments(r, v1, s.signalPaymentOutcome)
 	s.mountFinance(authed) // payments for finance, the accounting archive (api/finance.go, api/documents.go)
 	s.mountClosings(authed)
+	s.mountCodec(v1)             // the Temporal UI's codec endpoint, admins only (api/codec.go)
 	s.mountNotifications(authed) // the bell, tasks and mail preferences (api/notifications.go)
 
 	r.NoMethod(func(c *gin.Context) { fail(c, http.StatusMethodNotAllowed, "method_not_allowed") })

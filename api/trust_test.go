@@ -2,12 +2,15 @@ package api_test
 
 import (
 	"context"
+	"errors"
 	"net/http"
 	"slices"
 	"testing"
 	"time"
 
 	"github.com/google/uuid"
+	"go.temporal.io/sdk/client"
+	temporalsdk "go.temporal.io/sdk/temporal"
 
 	"karso.ru/prm/payments"
 	"karso.ru/prm/workflows"
@@ -39,4 +42,36 @@ func TestAForgedPaymentSignalDoesNotActivateTheSale(t *testing.T) {
 	eventually(t, "the real payment activates the sale", func() bool {
 		return dealer.paidSale("GET", base, nil, http.StatusOK).Status == "active"
 	})
+}
+
+// Issue 10, finding 1: the workflow's role checks read the actor the caller writes into the
+// update, so any Temporal client could cancel a sale as an admin. The API now seals each actor
+// for its sale; an actor without the seal, or sealed for another sale, is refused.
+func TestAnUpdateWithAForgedActorIsRefused(t *testing.T) {
+	dealer := login(t, "dealer@karso.test")
+	sale := draftSale(t, dealer, newVIN(t), "used")
+	other := draftSale(t, dealer, newVIN(t), "used")
+	admin := workflows.Actor{ID: 1, Name: "Администратор", Role: workflows.RoleAdmin, Lang: "ru"}
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	for name, a := range map[string]workflows.Actor{
+		"unsealed":                admin,
+		"sealed for another sale": workflows.SealActor(other.ID, admin),
+	} {
+		h, err := temporal.UpdateWorkflow(ctx, client.UpdateWorkflowOptions{WorkflowID: workflows.WorkflowID(sale.ID),
+			UpdateName: workflows.UpdateCancel, Args: []any{workflows.CancelRequest{Reason: "подделка", Actor: a}},
+			WaitForStage: client.WorkflowUpdateStageCompleted})
+		if err == nil {
+			err = h.Get(ctx, nil)
+		}
+		var app *temporalsdk.ApplicationError
+		if !errors.As(err, &app) || app.Type() != workflows.ErrTypeForbidden {
+			t.Errorf("a cancel by an %s admin answered %v", name, err)
+		}
+	}
+	if s := dealer.sale("GET", "/api/v1/sales/"+sale.ID, nil, http.StatusOK); s.Status != "draft" {
+		t.Fatalf("after forged cancels the sale is %s", s.Status)
+	}
+	// the dealer's own cancel, sealed by the API, goes through
+	dealer.sale("POST", "/api/v1/sales/"+sale.ID+"/cancel", map[string]string{"reason": "Клиент передумал"}, http.StatusOK)
 }

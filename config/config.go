@@ -11,6 +11,7 @@ import (
 	"time"
 	_ "time/tzdata" // the company's zone must resolve on hosts without tzdata
 
+	"karso.ru/prm/temporalcodec"
 	"karso.ru/prm/warranty"
 )
 
@@ -22,9 +23,28 @@ type Config struct {
 	TemporalAddress   string
 	TemporalNamespace string
 	TemporalTaskQueue string
-	CompanyTZ         *time.Location
-	BlobURL           string
-	LogLevel          slog.Level
+	// PayloadKeys encrypt every payload the API and the worker send to Temporal (PAYLOAD_KEYS,
+	// `id:base64key,…`): the first key seals, every key opens. `karso api|worker|all` refuse to
+	// start without keys unless PayloadEncryptionOff.
+	PayloadKeys []temporalcodec.Key
+	// PayloadEncryptionOff (PAYLOAD_ENCRYPTION=off) lets the processes run with plaintext
+	// payloads: an explicit choice, never a fallback.
+	PayloadEncryptionOff bool
+	// TemporalUIOrigins are the origins of the Temporal UI allowed to call the codec endpoint
+	// with the admin's session cookie (CORS with credentials).
+	TemporalUIOrigins []string
+	// TemporalWorkerVersioning runs the worker with worker deployment versioning: it polls as
+	// build `karso version` of deployment TemporalDeploymentName, and workflows go only to the
+	// deployment's current version.
+	TemporalWorkerVersioning bool
+	TemporalDeploymentName   string
+	// TemporalWorkerSetCurrent makes a versioned worker set its own build as the deployment's
+	// current version once it polls (developer machines; a release pipeline sets it instead).
+	TemporalWorkerSetCurrent bool
+
+	CompanyTZ *time.Location
+	BlobURL   string
+	LogLevel  slog.Level
 
 	// LiveQueryTimeout is how long a sale's page waits for its workflow's live state before
 	// it shows the state the read model stored, marked stale (no worker, Temporal down).
@@ -64,15 +84,18 @@ type Config struct {
 // never silently falls back to a default.
 func Load() (Config, error) {
 	c := Config{
-		DatabaseURL:         env("DATABASE_URL", "postgres://karso@127.0.0.1:54329/karso?sslmode=disable"),
-		HTTPAddr:            env("HTTP_ADDR", "127.0.0.1:8080"),
-		TemporalAddress:     env("TEMPORAL_ADDRESS", "127.0.0.1:7233"),
-		TemporalNamespace:   env("TEMPORAL_NAMESPACE", "default"),
-		TemporalTaskQueue:   env("TEMPORAL_TASK_QUEUE", "karso"),
-		BlobURL:             env("BLOB_URL", "file://.data/blobs"),
-		StripeSecretKey:     os.Getenv("STRIPE_SECRET_KEY"),
-		StripeWebhookSecret: os.Getenv("STRIPE_WEBHOOK_SECRET"),
-		StripeAPIBase:       os.Getenv("STRIPE_API_BASE"),
+		DatabaseURL:       env("DATABASE_URL", "postgres://karso@127.0.0.1:54329/karso?sslmode=disable"),
+		HTTPAddr:          env("HTTP_ADDR", "127.0.0.1:8080"),
+		TemporalAddress:   env("TEMPORAL_ADDRESS", "127.0.0.1:7233"),
+		TemporalNamespace: env("TEMPORAL_NAMESPACE", "default"),
+		TemporalTaskQueue: env("TEMPORAL_TASK_QUEUE", "karso"),
+		// the dev server's UI, under both names a developer may type
+		TemporalUIOrigins:      list(env("TEMPORAL_UI_ORIGINS", "http://127.0.0.1:8233,http://localhost:8233")),
+		TemporalDeploymentName: env("TEMPORAL_DEPLOYMENT_NAME", "karso"),
+		BlobURL:                env("BLOB_URL", "file://.data/blobs"),
+		StripeSecretKey:        os.Getenv("STRIPE_SECRET_KEY"),
+		StripeWebhookSecret:    os.Getenv("STRIPE_WEBHOOK_SECRET"),
+		StripeAPIBase:          os.Getenv("STRIPE_API_BASE"),
 	}
 	c.PublicURL = strings.TrimRight(env("PUBLIC_URL", "http://"+c.HTTPAddr), "/")
 
@@ -110,6 +133,25 @@ func Load() (Config, error) {
 	if c.VATBP, err = strconv.ParseInt(env("VAT_BP", "0"), 10, 64); err != nil {
 		return c, fmt.Errorf("VAT_BP: %w", err)
 	}
+	if c.PayloadKeys, err = temporalcodec.ParseKeys(os.Getenv("PAYLOAD_KEYS")); err != nil {
+		return c, fmt.Errorf("PAYLOAD_KEYS: %w", err)
+	}
+	switch v := env("PAYLOAD_ENCRYPTION", "on"); v {
+	case "on":
+	case "off":
+		if len(c.PayloadKeys) > 0 {
+			return c, fmt.Errorf("PAYLOAD_ENCRYPTION: off, yet PAYLOAD_KEYS holds keys: unset one of them")
+		}
+		c.PayloadEncryptionOff = true
+	default:
+		return c, fmt.Errorf("PAYLOAD_ENCRYPTION: %q, want on or off", v)
+	}
+	if c.TemporalWorkerVersioning, err = strconv.ParseBool(env("TEMPORAL_WORKER_VERSIONING", "true")); err != nil {
+		return c, fmt.Errorf("TEMPORAL_WORKER_VERSIONING: %w", err)
+	}
+	if c.TemporalWorkerSetCurrent, err = strconv.ParseBool(env("TEMPORAL_WORKER_SET_CURRENT", "true")); err != nil {
+		return c, fmt.Errorf("TEMPORAL_WORKER_SET_CURRENT: %w", err)
+	}
 	c.Risk = warranty.DefaultRiskThresholds()
 	if c.Risk.NearLimitBP, err = strconv.ParseInt(env("RISK_NEAR_LIMIT_BP", strconv.FormatInt(c.Risk.NearLimitBP, 10)), 10, 64); err != nil {
 		return c, fmt.Errorf("RISK_NEAR_LIMIT_BP: %w", err)
@@ -128,6 +170,17 @@ func Load() (Config, error) {
 		return c, fmt.Errorf("INVOICE_OVERDUE_REMINDERS: want a whole number from 1, got %q", env("INVOICE_OVERDUE_REMINDERS", "10"))
 	}
 	return c, nil
+}
+
+// list splits a comma-separated value, dropping blanks.
+func list(s string) []string {
+	var out []string
+	for _, v := range strings.Split(s, ",") {
+		if v = strings.TrimSpace(v); v != "" {
+			out = append(out, v)
+		}
+	}
+	return out
 }
 
 func env(name, def string) string {

@@ -12,11 +12,17 @@ HTTP_PORT=${E2E_HTTP_PORT:-18080}
 export HTTP_ADDR=127.0.0.1:$HTTP_PORT
 export DATABASE_URL=postgres://karso@127.0.0.1:$PGPORT/karso?sslmode=disable
 export TEMPORAL_ADDRESS=127.0.0.1:$TPORT
+# the dev server's UI decodes histories through the API's codec endpoint (web/e2e/temporal-ui)
+TEMPORAL_UI_URL=http://127.0.0.1:$((TPORT + 1000))
+export TEMPORAL_UI_ORIGINS=$TEMPORAL_UI_URL
 export BLOB_URL=file://$DATA/blobs
 export TEMPORAL_TASK_QUEUE=karso-e2e
 export BCRYPT_COST=4
+# a fresh payload key for the fresh data
+PAYLOAD_KEYS=$(payload_keys "$DATA/payload-keys")
+export PAYLOAD_KEYS
 
-go build -o "$DATA/karso" ./cmd/karso
+go build -ldflags "-X main.version=e2e-$(git describe --always --dirty 2>/dev/null || echo dev)" -o "$DATA/karso" ./cmd/karso
 TEMPORAL_PID=""; KARSO_PID=""
 cleanup() {
   [ -n "$KARSO_PID" ] && kill -INT "$KARSO_PID" 2>/dev/null && wait "$KARSO_PID" 2>/dev/null || true
@@ -25,7 +31,8 @@ cleanup() {
 }
 trap cleanup EXIT
 PG_EXTRA_OPTS="-c fsync=off -c synchronous_commit=off" pg_start "$DATA/pg" "$PGPORT" karso
-TEMPORAL_PID=$(temporal_start "$DATA/temporal.db" "$TPORT" "$((TPORT + 1000))" "$DATA/temporal.log")
+TEMPORAL_PID=$(temporal_start "$DATA/temporal.db" "$TPORT" "$((TPORT + 1000))" "$DATA/temporal.log" \
+  "http://$HTTP_ADDR/api/v1/codec")
 "$DATA/karso" migrate 2>"$DATA/karso.log"
 "$DATA/karso" seed 2>>"$DATA/karso.log"
 "$DATA/karso" all 2>>"$DATA/karso.log" &
@@ -35,7 +42,7 @@ wait_http "http://$HTTP_ADDR/readyz" 60 || die "karso did not become ready; see 
 mkdir -p "$ROOT/test-output/screenshots"
 # the tests that read mail from the outbox use this psql (and DATABASE_URL above)
 export PSQL="$(pg_bindir)/psql"
-export KARSO_URL="http://$HTTP_ADDR" SCREENSHOT_DIR="$ROOT/test-output/screenshots" CHROMIUM=/usr/bin/chromium
+export KARSO_URL="http://$HTTP_ADDR" TEMPORAL_UI_URL="$TEMPORAL_UI_URL" SCREENSHOT_DIR="$ROOT/test-output/screenshots" CHROMIUM=/usr/bin/chromium
 if [ -n "${E2E_TESTS:-}" ]; then
   # E2E_TESTS="e2e/notifications.test.mjs" runs only those files of web/e2e
   (cd web && node --test $E2E_TESTS)

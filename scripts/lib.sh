@@ -101,15 +101,21 @@ wait_http() {
   done
 }
 
-# temporal_start DBFILE PORT UIPORT LOG: starts the dev server in the background, sets the
-# namespace's retention to TEMPORAL_RETENTION (start-dev has no flag for it); prints its pid.
+# temporal_start DBFILE PORT UIPORT LOG [CODEC_ENDPOINT]: starts the dev server in the
+# background with Karso's search attributes (workflows/search_attributes.go) and, when given,
+# the UI's codec endpoint (karso api's /api/v1/codec), sets the namespace's retention to
+# TEMPORAL_RETENTION (start-dev has no flag for it); prints its pid.
 temporal_start() {
-  local dbfile=$1 port=$2 ui=$3 log=$4 bin
+  local dbfile=$1 port=$2 ui=$3 log=$4 codec=${5:-} bin
+  local -a extra=()
   bin=$(temporal_bin)
   port_free "$port" || die "port $port is taken (another Temporal?); set TEMPORAL_PORT"
+  [ -n "$codec" ] && extra+=(--ui-codec-endpoint "$codec")
   say "starting Temporal dev server on 127.0.0.1:$port (UI http://127.0.0.1:$ui)"
   "$bin" server start-dev --ip 127.0.0.1 --port "$port" --ui-port "$ui" --db-filename "$dbfile" \
-    --log-level warn --namespace "${TEMPORAL_NAMESPACE:-default}" >"$log" 2>&1 &
+    --log-level warn --namespace "${TEMPORAL_NAMESPACE:-default}" \
+    --search-attribute ContractNumber=Keyword --search-attribute PartnerID=Int \
+    --search-attribute SaleStatus=Keyword "${extra[@]}" >"$log" 2>&1 &
   local pid=$! deadline=$((SECONDS + 60))
   until "$bin" operator cluster health --address "127.0.0.1:$port" >/dev/null 2>&1; do
     kill -0 $pid 2>/dev/null || die "Temporal dev server exited; see $log"
@@ -119,6 +125,19 @@ temporal_start() {
   "$bin" operator namespace update --address "127.0.0.1:$port" --namespace "${TEMPORAL_NAMESPACE:-default}" \
     --retention "$TEMPORAL_RETENTION" >/dev/null || die "could not set the retention of namespace ${TEMPORAL_NAMESPACE:-default}"
   echo $pid
+}
+
+# payload_keys FILE: prints the PAYLOAD_KEYS kept in FILE, making a fresh AES-256 key there on
+# first use (mode 600). Histories in the dev server's .data/temporal.db need the same key next
+# time, so the file stays until `make clean`.
+payload_keys() {
+  local file=$1
+  if [ ! -s "$file" ]; then
+    say "making a payload encryption key in $file"
+    mkdir -p "$(dirname "$file")"
+    (umask 077; printf 'dev-%s:%s\n' "$(date +%Y%m%d)" "$(head -c 32 /dev/urandom | base64 -w0)" >"$file")
+  fi
+  cat "$file"
 }
 
 # web_build installs the cabinets' npm packages when the lock file changed, then builds them.

@@ -13,14 +13,24 @@ export HTTP_ADDR=${HTTP_ADDR:-127.0.0.1:8080}
 export DATABASE_URL=${DATABASE_URL:-postgres://karso@127.0.0.1:$PGPORT/karso?sslmode=disable}
 export TEMPORAL_ADDRESS=${TEMPORAL_ADDRESS:-127.0.0.1:$TEMPORAL_PORT}
 export BLOB_URL=${BLOB_URL:-file://$DATA/blobs}
+# the UI's browser origins may call the codec endpoint with the admin's cookie
+export TEMPORAL_UI_ORIGINS=${TEMPORAL_UI_ORIGINS:-http://127.0.0.1:$TEMPORAL_UI_PORT,http://localhost:$TEMPORAL_UI_PORT}
 mkdir -p "$DATA/blobs"
+# payloads in Temporal are encrypted with a key kept in .data/ (made on the first run)
+if [ -z "${PAYLOAD_KEYS:-}" ] && [ "${PAYLOAD_ENCRYPTION:-on}" != off ]; then
+  PAYLOAD_KEYS=$(payload_keys "$DATA/payload-keys")
+  export PAYLOAD_KEYS
+fi
+CODEC_ENDPOINT="http://$HTTP_ADDR/api/v1/codec"
 command -v curl >/dev/null || apt_install curl
 
 temporal_bin >/dev/null
 pg_bindir >/dev/null
 web_build
-say "building karso"
-go build -o "$DATA/bin/karso" ./cmd/karso
+# the build id the versioned worker polls as: one per commit (and -dirty for local changes)
+KARSO_VERSION=$(git describe --always --dirty 2>/dev/null || echo dev)
+say "building karso $KARSO_VERSION"
+go build -ldflags "-X main.version=$KARSO_VERSION" -o "$DATA/bin/karso" ./cmd/karso
 
 TEMPORAL_PID=""
 KARSO_PID=""
@@ -35,7 +45,7 @@ cleanup() {
 trap cleanup INT TERM EXIT
 
 pg_start "$DATA/pg" "$PGPORT" karso
-TEMPORAL_PID=$(temporal_start "$DATA/temporal.db" "$TEMPORAL_PORT" "$TEMPORAL_UI_PORT" "$DATA/temporal.log")
+TEMPORAL_PID=$(temporal_start "$DATA/temporal.db" "$TEMPORAL_PORT" "$TEMPORAL_UI_PORT" "$DATA/temporal.log" "$CODEC_ENDPOINT")
 "$DATA/bin/karso" migrate
 "$DATA/bin/karso" seed
 
@@ -51,6 +61,11 @@ cat <<TEXT
     API          http://$HTTP_ADDR/api/v1   (health: /healthz, /readyz, metrics: /metrics)
     Temporal UI  http://127.0.0.1:$TEMPORAL_UI_PORT/
     PostgreSQL   $DATABASE_URL
+
+  Payloads in Temporal are encrypted (key in $DATA/payload-keys). To read histories in the
+  Temporal UI: sign in to the cabinets as admin@karso.test in the same browser, then in the UI's
+  "Configure Codec Server" choose "Use my browser setting", endpoint $CODEC_ENDPOINT,
+  and tick "Include cross-origin credentials".
 
   Demo logins, password demo12345:
     admin@karso.test      administrator

@@ -25,6 +25,9 @@ const (
 	versionProjectionLag = "projection-lag"
 	// versionConfirmOutcome: a signalled payment outcome counts only when PostgreSQL has it.
 	versionConfirmOutcome = "confirm-payment-outcome"
+	// versionSearchAttributes: the sale keeps ContractNumber, PartnerID and SaleStatus up to
+	// date, so operators find it in the Temporal UI.
+	versionSearchAttributes = "search-attributes"
 )
 
 // SaleContinuation is everything a sale's run knows, carried into the next run when the sale

@@ -570,6 +570,9 @@ func (s *sale) overdueReminderLimit() int {
 // --- finance's updates ----------------------------------------------------------------------
 
 func (s *sale) checkFinance(actor Actor) error {
+	if err := s.checkActor(actor); err != nil {
+		return err
+	}
 	if actor.Role != RoleFinance && actor.Role != RoleAdmin {
 		return forbidden()
 	}

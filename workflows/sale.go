@@ -92,6 +92,8 @@ type sale struct {
 	// branches this sale took, kept across runs.
 	runs     int
 	versions map[string]workflow.Version
+	// indexed is what the search attributes last said (status, contract number).
+	indexed string
 }
 
 func newSale(ctx workflow.Context, in SaleInput) (*sale, error) {
@@ -272,6 +274,9 @@ func (s *sale) answer(err error) (SaleState, error) {
 
 // checkEditable allows wizard steps on a draft, by a dealer, when nothing else is running.
 func (s *sale) checkEditable(actor Actor) error {
+	if err := s.checkActor(actor); err != nil {
+		return err
+	}
 	if actor.Role != RoleDealer {
 		return forbidden()
 	}
@@ -395,6 +400,9 @@ func (s *sale) vinUnderContract(ctx workflow.Context) (bool, error) {
 // --- approval -----------------------------------------------------------------------------
 
 func (s *sale) checkDecidable(actor Actor) error {
+	if err := s.checkActor(actor); err != nil {
+		return err
+	}
 	if actor.Role != RoleManager && actor.Role != RoleAdmin {
 		return forbidden()
 	}
@@ -628,6 +636,7 @@ func (s *sale) record(ctx workflow.Context, actor Actor, action, comment string,
 	now := workflow.Now(ctx)
 	s.Revision++
 	s.UpdatedAt = now
+	s.index(ctx)
 	// the whole view goes along, so the read model shows the page without the workflow (a
 	// view that cannot be encoded goes without; the row still moves on). json of plain values
 	// is the same on every replay, and a replay does not compare a local activity's input.
