@@ -354,7 +354,8 @@ func (a *Activities) AlertLedgerMismatch(ctx context.Context, in MismatchAlert) 
 			}
 			assignee := p.ID
 			if err := q.CreateTask(ctx, store.CreateTaskParams{AssigneeID: &assignee, Role: "finance",
-				Kind: NoticeLedgerMismatch, Title: title.Subject, DedupKey: &key}); err != nil {
+				Kind: NoticeLedgerMismatch, PartnerID: &in.PartnerID, Link: "/finance/closings", Title: title.Subject,
+				DedupKey: &key}); err != nil {
 				return err
 			}
 		}

@@ -36,10 +36,11 @@ type recipient struct {
 	email, locale string
 }
 
-// NotifyApprovers writes the notice into the mail outbox, and for a reminder or an alert
-// also a task for each recipient. The salon's managers get the request and the reminder,
-// the admins the alert. Each mail and task has a key made of the notice, the sale, the
-// submission and the person, so a retry writes nothing twice.
+// NotifyApprovers writes the notice into the mail outbox (which is also the recipient's
+// notification in the bell) and a task for each recipient, done by itself once the sale
+// leaves the approval queue. The salon's managers get the request and the reminder, the admins
+// the alert. Each mail and task has a key made of the notice, the sale, the submission and the
+// person, so a retry writes nothing twice.
 func (a *Activities) NotifyApprovers(ctx context.Context, n ApprovalNotice) error {
 	saleID, err := uuid.Parse(n.SaleID)
 	if err != nil {
@@ -66,16 +67,13 @@ func (a *Activities) NotifyApprovers(ctx context.Context, n ApprovalNotice) erro
 				Data: notice, SaleID: &saleID, DedupKey: key}); err != nil {
 				return err
 			}
-			if n.Kind == NoticeApprovalRequested {
-				continue
-			}
 			title, err := mail.Render(n.Kind, p.locale, notice)
 			if err != nil {
 				return err
 			}
 			assignee := p.id
 			if err := q.CreateTask(ctx, store.CreateTaskParams{AssigneeID: &assignee, Role: roleOf(n.Kind),
-				Kind: n.Kind, SaleID: &saleID, Title: title.Subject, DedupKey: &key}); err != nil {
+				Kind: n.Kind, SaleID: &saleID, Link: salePage(n.SaleID), Title: title.Subject, DedupKey: &key}); err != nil {
 				return err
 			}
 		}
@@ -102,6 +100,9 @@ func (a *Activities) approvers(ctx context.Context, n ApprovalNotice) ([]recipie
 	}
 	return out, err
 }
+
+// salePage is the cabinets' page of a sale, where a task about it is worked on.
+func salePage(saleID string) string { return "/sales/" + saleID }
 
 func roleOf(kind string) string {
 	if kind == NoticeApprovalAlert {

@@ -139,7 +139,7 @@ type PaymentStatusChange struct {
 }
 
 // SetPaymentStatus records the workflow's dunning decision on the payment, which finance's
-// list and the payment page show.
+// list and the payment page show; a payment failed for good also leaves finance a task.
 func (a *Activities) SetPaymentStatus(ctx context.Context, in PaymentStatusChange) error {
 	id, err := uuid.Parse(in.PaymentID)
 	if err != nil {
@@ -147,6 +147,9 @@ func (a *Activities) SetPaymentStatus(ctx context.Context, in PaymentStatusChang
 	}
 	if err := payments.NewStore(a.pool).SetStatus(ctx, id, in.Status, in.NextRetryAt); err != nil {
 		return statusError(err)
+	}
+	if in.Status == payments.StatusFailed {
+		return a.taskPaymentFailed(ctx, id)
 	}
 	return nil
 }

@@ -17,6 +17,10 @@ import (
 // dealer who sold the sale and to finance, and a task for the salon's managers.
 const NoticeInvoiceOverdue = mail.KindInvoiceOverdue
 
+// NoticePaymentFailed is a card payment declined on every retry: one task for finance, whoever
+// of them takes it.
+const NoticePaymentFailed = "payment_failed"
+
 // OverdueReminder is reminder N of an invoice not paid by its due date.
 type OverdueReminder struct {
 	SaleID         string `json:"SaleID"`
@@ -61,6 +65,10 @@ func (a *Activities) RemindOverdueInvoice(ctx context.Context, in OverdueReminde
 	}
 	data := mail.OverdueInvoice{ContractNumber: in.ContractNumber, Amount: in.Amount, DueOn: in.DueOn, N: in.N,
 		URL: a.publicURL + "/sales/" + in.SaleID}
+	paymentID, err := uuid.Parse(in.PaymentID)
+	if err != nil {
+		return businessError(ErrTypeSaleNotFound, "bad payment id", err)
+	}
 	err = pgx.BeginFunc(ctx, a.pool, func(tx pgx.Tx) error {
 		q := a.q.WithTx(tx)
 		for _, p := range mailed {
@@ -77,7 +85,7 @@ func (a *Activities) RemindOverdueInvoice(ctx context.Context, in OverdueReminde
 			}
 			key := fmt.Sprintf("%s:%s:finance", NoticeInvoiceOverdue, in.PaymentID)
 			if err := q.CreateTask(ctx, store.CreateTaskParams{Role: "finance", Kind: NoticeInvoiceOverdue,
-				SaleID: &saleID, Title: title.Subject, DedupKey: &key}); err != nil {
+				SaleID: &saleID, PaymentID: &paymentID, Link: salePage(in.SaleID), Title: title.Subject, DedupKey: &key}); err != nil {
 				return err
 			}
 		}
@@ -89,7 +97,8 @@ func (a *Activities) RemindOverdueInvoice(ctx context.Context, in OverdueReminde
 			key := fmt.Sprintf("%s:%s:%d:%d", NoticeInvoiceOverdue, in.PaymentID, in.N, m.ID)
 			assignee := m.ID
 			if err := q.CreateTask(ctx, store.CreateTaskParams{AssigneeID: &assignee, Role: "manager",
-				Kind: NoticeInvoiceOverdue, SaleID: &saleID, Title: title.Subject, DedupKey: &key}); err != nil {
+				Kind: NoticeInvoiceOverdue, SaleID: &saleID, PaymentID: &paymentID, Link: salePage(in.SaleID),
+				Title: title.Subject, DedupKey: &key}); err != nil {
 				return err
 			}
 		}
@@ -97,6 +106,36 @@ func (a *Activities) RemindOverdueInvoice(ctx context.Context, in OverdueReminde
 	})
 	if err != nil {
 		return fmt.Errorf("remind overdue invoice: %w", err)
+	}
+	return nil
+}
+
+// taskPaymentFailed leaves finance one task for a card payment that failed for good, done by
+// itself once the payment is paid, voided or refunded (or the sale is cancelled). Keyed by the
+// payment, so a retried activity opens it once. The people concerned are told by mail (and so
+// in the bell) where the sale's history records the failure.
+func (a *Activities) taskPaymentFailed(ctx context.Context, paymentID uuid.UUID) error {
+	f, err := a.q.PaymentTaskFacts(ctx, paymentID)
+	if errors.Is(err, pgx.ErrNoRows) {
+		return businessError(ErrTypeSaleNotFound, "payment "+paymentID.String()+" has no projected sale", err)
+	}
+	if err != nil {
+		return fmt.Errorf("task payment failed: %w", err)
+	}
+	name := f.ContractNumber
+	if name == "" {
+		name = f.SaleID.String()
+	}
+	// finance works in Russian; the title is the task's name in their list
+	title := fmt.Sprintf("Оплата картой по договору %s не прошла после всех попыток (%s)", name, f.CustomerName)
+	if f.Purpose == "upsell" {
+		title = fmt.Sprintf("Доплата картой по договору %s не прошла после всех попыток (%s)", name, f.CustomerName)
+	}
+	key := fmt.Sprintf("%s:%s", NoticePaymentFailed, paymentID)
+	err = a.q.CreateTask(ctx, store.CreateTaskParams{Role: "finance", Kind: NoticePaymentFailed, SaleID: &f.SaleID,
+		PaymentID: &paymentID, Link: salePage(f.SaleID.String()), Title: title, DedupKey: &key})
+	if err != nil {
+		return fmt.Errorf("task payment failed: %w", err)
 	}
 	return nil
 }

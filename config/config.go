@@ -62,6 +62,10 @@ type Config struct {
 	LoginFailureBurst      int
 	// BcryptCost is the password hashing cost; tests lower it to keep suites fast.
 	BcryptCost int
+	// PasswordResetsPerAddress and PasswordResetsPerIP throttle password-reset requests: how
+	// many an hour one e-mail address, and one client IP, may ask for.
+	PasswordResetsPerAddress int
+	PasswordResetsPerIP      int
 
 	StripeSecretKey     string
 	StripeWebhookSecret string
@@ -126,6 +130,12 @@ func Load() (Config, error) {
 	}
 	if c.LoginFailureBurst, err = strconv.Atoi(env("LOGIN_FAILURE_BURST", "10")); err != nil {
 		return c, fmt.Errorf("LOGIN_FAILURE_BURST: %w", err)
+	}
+	if c.PasswordResetsPerAddress, err = strconv.Atoi(env("PASSWORD_RESETS_PER_ADDRESS", "3")); err != nil || c.PasswordResetsPerAddress < 1 {
+		return c, fmt.Errorf("PASSWORD_RESETS_PER_ADDRESS: want a whole number of at least 1: %v", env("PASSWORD_RESETS_PER_ADDRESS", "3"))
+	}
+	if c.PasswordResetsPerIP, err = strconv.Atoi(env("PASSWORD_RESETS_PER_IP", "20")); err != nil || c.PasswordResetsPerIP < 1 {
+		return c, fmt.Errorf("PASSWORD_RESETS_PER_IP: want a whole number of at least 1: %v", env("PASSWORD_RESETS_PER_IP", "20"))
 	}
 	if c.VATBP, err = strconv.ParseInt(env("VAT_BP", "0"), 10, 64); err != nil {
 		return c, fmt.Errorf("VAT_BP: %w", err)

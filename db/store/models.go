@@ -129,6 +129,26 @@ type ManagerSalon struct {
 	AssignedAt time.Time
 }
 
+type Notification struct {
+	ID        int64
+	UserID    int64
+	Kind      string
+	Title     string
+	Body      string
+	Link      string
+	SaleID    *uuid.UUID
+	DedupKey  *string
+	CreatedAt time.Time
+	ReadAt    *time.Time
+}
+
+type NotificationPreference struct {
+	UserID    int64
+	Kind      string
+	Mail      bool
+	UpdatedAt time.Time
+}
+
 type Partner struct {
 	ID                 int64
 	Name               string
@@ -148,6 +168,16 @@ type Partner struct {
 	CreditLimitKopecks int64
 	CreatedAt          time.Time
 	UpdatedAt          time.Time
+}
+
+type PasswordResetToken struct {
+	ID        int64
+	UserID    int64
+	TokenHash []byte
+	Ip        string
+	CreatedAt time.Time
+	ExpiresAt time.Time
+	UsedAt    *time.Time
 }
 
 type Payment struct {
@@ -342,6 +372,10 @@ type Task struct {
 	DedupKey   *string
 	CreatedAt  time.Time
 	DoneAt     *time.Time
+	PaymentID  *uuid.UUID
+	PartnerID  *int64
+	Link       string
+	DoneBy     *int64
 }
 
 type User struct {

@@ -796,3 +796,50 @@ export interface ClosingStarted {
   workflow_id: string
   run_id: string
 }
+
+// --- the notification centre (docs/openapi.yaml: notifications) ------------------------------
+
+/** One notice in the bell. `link` is a path of the cabinets ('' when it is about nothing). */
+export interface Notification {
+  id: number
+  kind: string
+  title: string
+  body: string
+  link: string
+  sale_id: string | null
+  read: boolean
+  read_at: string | null
+  created_at: string
+}
+
+/** The bell's counters, polled with ETag / If-None-Match. */
+export interface NotificationSummary {
+  unread: number
+  open_tasks: number
+  approvals_waiting: number
+  latest_id: number
+}
+
+/** A work item: the caller's own or left for their whole role (assigned_to_me false). */
+export interface Task {
+  id: number
+  kind: string
+  title: string
+  link: string
+  sale_id: string | null
+  payment_id: string | null
+  partner_id: number | null
+  assigned_to_me: boolean
+  done: boolean
+  done_at: string | null
+  /** '' when the sale or payment settled it by itself */
+  done_by_name: string
+  created_at: string
+}
+
+/** Whether one kind of notice also comes by mail (the bell shows it always). */
+export interface MailPreference {
+  kind: string
+  label: string
+  mail: boolean
+}

@@ -34,6 +34,7 @@ export const ROUTE_ROLES = {
   'admin-stuck-sales': ['admin'],
   'admin-mail': ['admin'],
   profile: ['dealer', 'manager', 'finance', 'admin'],
+  notifications: ['dealer', 'manager', 'finance', 'admin'],
 } as const satisfies Record<string, readonly Role[]>
 
 export type RouteName = keyof typeof ROUTE_ROLES
