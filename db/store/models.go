@@ -125,21 +125,52 @@ type LedgerPosting struct {
 }
 
 type MailOutbox struct {
-	ID        int64
-	ToAddress string
-	Subject   string
-	Body      string
-	Kind      string
-	SaleID    *uuid.UUID
-	DedupKey  *string
-	CreatedAt time.Time
-	SentAt    *time.Time
+	ID            int64
+	ToAddress     string
+	Subject       string
+	Body          string
+	Kind          string
+	SaleID        *uuid.UUID
+	DedupKey      *string
+	CreatedAt     time.Time
+	SentAt        *time.Time
+	Status        string
+	Locale        string
+	HtmlBody      string
+	UserID        *int64
+	Attachments   []uuid.UUID
+	Attempts      int32
+	NextAttemptAt time.Time
+	ClaimedUntil  *time.Time
+	LastError     string
+	FailedAt      *time.Time
+	UpdatedAt     time.Time
 }
 
 type ManagerSalon struct {
 	ManagerID  int64
 	SalonID    int64
 	AssignedAt time.Time
+}
+
+type Notification struct {
+	ID        int64
+	UserID    int64
+	Kind      string
+	Title     string
+	Body      string
+	Link      string
+	SaleID    *uuid.UUID
+	DedupKey  *string
+	CreatedAt time.Time
+	ReadAt    *time.Time
+}
+
+type NotificationPreference struct {
+	UserID    int64
+	Kind      string
+	Mail      bool
+	UpdatedAt time.Time
 }
 
 type Partner struct {
@@ -162,6 +193,16 @@ type Partner struct {
 	CreatedAt          time.Time
 	UpdatedAt          time.Time
 	Channel            string
+}
+
+type PasswordResetToken struct {
+	ID        int64
+	UserID    int64
+	TokenHash []byte
+	Ip        string
+	CreatedAt time.Time
+	ExpiresAt time.Time
+	UsedAt    *time.Time
 }
 
 type Payment struct {
@@ -368,6 +409,10 @@ type Task struct {
 	DedupKey   *string
 	CreatedAt  time.Time
 	DoneAt     *time.Time
+	PaymentID  *uuid.UUID
+	PartnerID  *int64
+	Link       string
+	DoneBy     *int64
 }
 
 type User struct {
