@@ -3,10 +3,13 @@ package api_test
 import (
 	"context"
 	"net/http"
-		"strconv"
+	"slices"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
+
+	"karso.ru/prm/db/seed"
 )
 
 // publicSaleJSON is a direct sale as the website reads it.
@@ -149,17 +152,30 @@ func TestFlaggedWebsiteSaleWaitsInTheDirectManagersQueue(t *testing.T) {
 	if sale.Status != "pending_approval" || !sale.Flagged || sale.PaymentURL != nil {
 		t.Fatalf("flagged direct sale: %s", r.Body)
 	}
-	// manager2 curates the direct channel's salon; manager neither sees nor decides it
+	// the manager who curates the direct channel's salon decides it (manager2 in the seed; a
+	// manager of its own here, as another test reassigns manager2); manager neither sees nor
+	// decides it
 	manager := login(t, "manager@karso.test")
 	expectStatus(t, manager.do("GET", "/api/v1/sales/"+sale.ID, nil), http.StatusNotFound)
 	expectStatus(t, manager.do("POST", "/api/v1/sales/"+sale.ID+"/approve", map[string]string{}), http.StatusNotFound)
-	manager2 := login(t, "manager2@karso.test")
-	var queued struct {
-		Total int64 `json:"total"`
+	var directSalon int64
+	if err := pool.QueryRow(context.Background(), `SELECT s.id FROM salons s JOIN partners p ON p.id = s.partner_id
+	                                                WHERE p.channel = 'direct'`).Scan(&directSalon); err != nil {
+		t.Fatal(err)
 	}
-	manager2.do("GET", "/api/v1/approvals?per_page=1", nil).json(t, &queued)
-	if queued.Total == 0 {
-		t.Errorf("manager2's queue is empty")
+	email := "online-manager@karso.test"
+	r = admin.do("POST", "/api/v1/users", map[string]any{"email": email, "password": seed.DemoPassword,
+		"role": "manager", "full_name": "Онлайнова Ольга"})
+	if r.Status != http.StatusCreated && r.Status != http.StatusConflict {
+		t.Fatalf("create manager: %d %s", r.Status, r.Body)
+	}
+	var managers listOf[userJSON]
+	admin.do("GET", "/api/v1/users?q=online-manager", nil).json(t, &managers)
+	expectStatus(t, admin.do("PUT", "/api/v1/managers/"+strconv.FormatInt(managers.Items[0].ID, 10)+"/salons",
+		map[string]any{"salon_ids": []int64{directSalon}}), http.StatusOK)
+	manager2 := login(t, email)
+	if !slices.Contains(approvalIDs(t, manager2), sale.ID) {
+		t.Errorf("the flagged direct sale is not in its manager's queue")
 	}
 	approved := manager2.do("POST", "/api/v1/sales/"+sale.ID+"/approve", map[string]string{"comment": "проверено"})
 	expectStatus(t, approved, http.StatusOK)
