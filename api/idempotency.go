@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"crypto/sha256"
 	"crypto/subtle"
+	"encoding/json"
 	"errors"
 	"io"
 	"net/http"
@@ -20,7 +21,7 @@ const publicBodyBytes = 64 << 10
 func limitPublicBody() gin.HandlerFunc {
 	return func(c *gin.Context) {
 		if c.Request.ContentLength > publicBodyBytes {
-			fail(c, http.StatusRequestEntityTooLarge, "body_too_large")
+			fail(c, http.StatusRequestEntityTooLarge, "public_body_too_large")
 			return
 		}
 		if c.Request.Body != nil {
@@ -49,7 +50,7 @@ func (s *Server) idempotent(required bool) gin.HandlerFunc {
 		body, err := io.ReadAll(c.Request.Body)
 		var tooLarge *http.MaxBytesError
 		if errors.As(err, &tooLarge) {
-			fail(c, http.StatusRequestEntityTooLarge, "body_too_large")
+			fail(c, http.StatusRequestEntityTooLarge, "public_body_too_large")
 			return
 		}
 		if err != nil {
@@ -104,6 +105,9 @@ func (s *Server) replay(c *gin.Context, keyID int64, idem string, sum []byte) {
 		fail(c, http.StatusConflict, "idempotency_in_progress")
 	default:
 		c.Header("Idempotent-Replayed", "true")
+		if id, ok := replayedLocation(prev.Route, prev.Response); ok {
+			c.Header("Location", id)
+		}
 		c.Data(int(prev.Status), "application/json; charset=utf-8", prev.Response)
 		c.Abort()
 	}
@@ -123,4 +127,18 @@ func (w *recordingWriter) Write(b []byte) (int, error) {
 func (w *recordingWriter) WriteString(s string) (int, error) {
 	w.body.WriteString(s)
 	return w.ResponseWriter.WriteString(s)
+}
+
+// replayedLocation restores the Location of a replayed sale: the answer's id under the route.
+func replayedLocation(route string, body []byte) (string, bool) {
+	if route != "/api/v1/public/sales" {
+		return "", false
+	}
+	var sale struct {
+		ID string `json:"id"`
+	}
+	if json.Unmarshal(body, &sale) != nil || sale.ID == "" {
+		return "", false
+	}
+	return route + "/" + sale.ID, true
 }

@@ -26,6 +26,7 @@ func init() {
 		"consent_time_in_future":   {"Время согласия не может быть в будущем", "The consent time cannot be in the future"},
 		"idempotency_key_required": {"Нужен заголовок Idempotency-Key", "The Idempotency-Key header is required"},
 		"idempotency_key_reused":   {"Этот Idempotency-Key уже использован с другим запросом", "This Idempotency-Key was already used with another request"},
+		"public_body_too_large":    {"Тело запроса больше 64 КиБ", "The request body is larger than 64 KiB"},
 		"idempotency_in_progress":  {"Запрос с этим Idempotency-Key ещё выполняется", "A request with this Idempotency-Key is still being answered"},
 	} {
 		messages[code] = text

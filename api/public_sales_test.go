@@ -84,7 +84,8 @@ func TestWebsiteSellsAWarrantyFromQuoteToPaid(t *testing.T) {
 	}
 	again := site.post("/api/v1/public/sales", "order-"+vin, body)
 	expectStatus(t, again, http.StatusCreated)
-	if string(again.Body) != string(first.Body) || again.Header.Get("Idempotent-Replayed") != "true" || countSales(t, strings.ToUpper(vin)) != 1 {
+	if string(again.Body) != string(first.Body) || again.Header.Get("Idempotent-Replayed") != "true" ||
+		again.Header.Get("Location") != first.Header.Get("Location") || countSales(t, strings.ToUpper(vin)) != 1 {
 		t.Errorf("retry: %s (replayed %q), %d sales", again.Body, again.Header.Get("Idempotent-Replayed"), countSales(t, strings.ToUpper(vin)))
 	}
 	// the same key with another body is refused, and creates nothing
@@ -226,7 +227,9 @@ func TestWebsiteSaleBadInputLeavesNothingBehind(t *testing.T) {
 	}
 	big := websiteSale(vin, "used")
 	big["options"] = []string{strings.Repeat("x", 70<<10)}
-	expectStatus(t, site.post("/api/v1/public/sales", "big-"+vin, big), http.StatusRequestEntityTooLarge)
+	if r := site.post("/api/v1/public/sales", "big-"+vin, big); r.Status != http.StatusRequestEntityTooLarge || r.problem(t).Code != "public_body_too_large" {
+		t.Errorf("a body over 64 KiB: %d %s", r.Status, r.Body)
+	}
 	if n := countSales(t, vin); n != 0 {
 		t.Errorf("%d sales left behind", n)
 	}
