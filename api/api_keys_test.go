@@ -24,7 +24,7 @@ type apiKeyAnswer struct {
 }
 
 // createKey makes a key as the admin and returns it with its secret.
-func createKey(t *testing.T, admin *session, name string, rate int, scopes ...string) apiKeyAnswer {
+func createKey(t testing.TB, admin *session, name string, rate int, scopes ...string) apiKeyAnswer {
 	t.Helper()
 	r := admin.do("POST", "/api/v1/api-keys", map[string]any{"name": name, "scopes": scopes, "rate_per_minute": rate})
 	expectStatus(t, r, http.StatusCreated)
@@ -34,7 +34,7 @@ func createKey(t *testing.T, admin *session, name string, rate int, scopes ...st
 }
 
 // withKey is a client that sends the API key as its bearer token.
-func withKey(t *testing.T, secret string) *session {
+func withKey(t testing.TB, secret string) *session {
 	s := anonymous(t)
 	s.client.Transport = tokenTransport{token: secret}
 	return s

@@ -66,7 +66,7 @@ func (s saleJSON) number() string {
 var vinSerial atomic.Int64
 
 // newVIN is a well-formed VIN whose check digit (position 9) is right: no risk flag.
-func newVIN(t *testing.T) string {
+func newVIN(t testing.TB) string {
 	t.Helper()
 	vin := []byte(fmt.Sprintf("1HGCM8260%dA%06d", time.Now().Unix()%10, vinSerial.Add(1)))
 	digit, ok := warranty.VINCheckDigit(string(vin))

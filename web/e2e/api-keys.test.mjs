@@ -3,7 +3,7 @@
 // Needs the whole stack running (make run).
 import assert from 'node:assert/strict'
 import { after, before, describe, test } from 'node:test'
-import { BASE, assertServerUp, confirmBox, fill, launch, login, newPage, screenshot } from './helpers.mjs'
+import { BASE, assertServerUp, confirmBox, fill, input, launch, login, newPage, screenshot } from './helpers.mjs'
 
 let browser
 
@@ -30,7 +30,7 @@ async function quoteWith(secret) {
 async function takeSecret(page) {
   const dialog = page.locator('[data-testid="api-key-secret-dialog"]')
   await dialog.waitFor()
-  const secret = await page.locator('[data-testid="api-key-secret"] input').inputValue()
+  const secret = await input(page, 'api-key-secret').inputValue()
   await dialog.locator('.el-dialog__footer .el-button--primary').click()
   await dialog.waitFor({ state: 'hidden' })
   return secret
