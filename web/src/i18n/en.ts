@@ -960,6 +960,7 @@ const en: typeof ru = {
     system: 'System',
     empty: 'No entries yet.',
     entities: {
+      api_key: 'API key',
       user: 'User',
       partner: 'Partner',
       salon: 'Salon',

@@ -960,6 +960,7 @@ export default {
     system: 'Система',
     empty: 'Записей пока нет.',
     entities: {
+      api_key: 'Ключ API',
       user: 'Пользователь',
       partner: 'Партнёр',
       salon: 'Салон',
