@@ -317,6 +317,22 @@ var catalog = map[string]message{
 		"Не сходится контрольный символ VIN (9-й знак) — сверьте VIN с ПТС",
 		"The VIN check digit (9th character) does not match; compare the VIN with the vehicle's title",
 	},
+	FlagVINCheckDigitNorthAmerica: {
+		"Не сходится контрольный символ VIN (9-й знак), обязательный для автомобилей из Северной Америки (VIN начинается с 1–5), — сверьте VIN с ПТС",
+		"The VIN check digit (9th character), mandatory for North-American vehicles (VIN starting 1–5), does not match; compare the VIN with the vehicle's title",
+	},
+	FlagVINPreviouslyRejected: {
+		"Продажу на этот VIN уже отклонял менеджер: «{0}»",
+		"A manager already rejected a sale of this VIN: “{0}”",
+	},
+	FlagMileageHighForNew: {
+		"У нового автомобиля пробег {0:km} — больше {1:km}; проверьте категорию и пробег",
+		"A new vehicle with {0:km} is above {1:km}; check the category and the mileage",
+	},
+	FlagMileageImplausibleForAge: {
+		"Пробег {0:km} неправдоподобен для автомобиля возрастом {1:years}: ожидается от {2:km} до {3:km}",
+		"A mileage of {0:km} is implausible for a vehicle {1:years} old: expected {2:km} to {3:km}",
+	},
 }
 
 // Language picks the message language from a user setting or an Accept-Language
