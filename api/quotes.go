@@ -100,7 +100,7 @@ func (s *Server) createQuote(c *gin.Context) {
 	answer.Quote = &q
 	answer.Flags = localizedFlags(warranty.AssessRisk(warranty.RiskInput{Vehicle: req.Vehicle,
 		Eligibility: snapshot.Tariff.Eligibility, DiscountBP: discountBP, VINUnderContract: underContract,
-		Today: today, Thresholds: s.cfg.Risk}, l), l)
+		Today: today, Thresholds: s.cfg.Risk, Rules: warranty.RiskRulesCurrent}, l), l)
 	c.JSON(http.StatusOK, answer)
 }
 

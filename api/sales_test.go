@@ -29,7 +29,8 @@ type saleJSON struct {
 	SalonName      string  `json:"salon_name"`
 	PartnerName    string  `json:"partner_name"`
 	Vehicle        *struct {
-		VIN string `json:"vin"`
+		VIN       string `json:"vin"`
+		MileageKm int    `json:"mileage_km"`
 	} `json:"vehicle"`
 	Customer *struct {
 		FullName string `json:"full_name"`

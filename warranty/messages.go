@@ -325,6 +325,10 @@ var catalog = map[string]message{
 		"Продажу на этот VIN уже отклонял менеджер: «{0}»",
 		"A manager already rejected a sale of this VIN: “{0}”",
 	},
+	flagVINPreviouslyRejectedForSeller: {
+		"Продажу на этот VIN уже отклонял менеджер; причину менеджер увидит при проверке",
+		"A manager already rejected a sale of this VIN; the approver will see why",
+	},
 	FlagMileageHighForNew: {
 		"У нового автомобиля пробег {0:km} — больше {1:km}; проверьте категорию и пробег",
 		"A new vehicle with {0:km} is above {1:km}; check the category and the mileage",

@@ -55,6 +55,18 @@ type Flag struct {
 	Args    []any  `json:"args,omitempty"`
 }
 
+// flagVINPreviouslyRejectedForSeller is the rejection flag as the seller reads it: the
+// manager's comment was about another salon's sale, so only approvers read it.
+const flagVINPreviouslyRejectedForSeller = "vin_previously_rejected_for_seller"
+
+// ForSeller returns the flag as a dealer may read it: the rejection's comment withheld.
+func (f Flag) ForSeller(lang string) Flag {
+	if f.Code != FlagVINPreviouslyRejected {
+		return f.Localized(lang)
+	}
+	return Flag{Code: f.Code, Message: render(flagVINPreviouslyRejectedForSeller, nil, lang)}
+}
+
 // Localized returns the flag with its message in lang.
 func (f Flag) Localized(lang string) Flag {
 	f.Message = render(f.Code, f.Args, lang)

@@ -117,3 +117,19 @@ func codesOf(flags []Flag) []string {
 	}
 	return codes
 }
+
+func TestRejectionCommentIsWithheldFromTheSeller(t *testing.T) {
+	in := quietSale(t)
+	in.Rules = RiskRulesV2
+	in.PreviouslyRejected = &VINRejection{Comment: "скрученный пробег"}
+	in.DiscountBP = 1500
+	flags := AssessRisk(in, "ru")
+	seller := flags[1].ForSeller("en")
+	if seller.Code != FlagVINPreviouslyRejected || seller.Args != nil ||
+		seller.Message != "A manager already rejected a sale of this VIN; the approver will see why" {
+		t.Errorf("seller reads %+v", seller)
+	}
+	if other := flags[0].ForSeller("en"); other.Message != "The discount of 15% is above 10%" {
+		t.Errorf("another flag changed for the seller: %+v", other)
+	}
+}

@@ -24,7 +24,7 @@ var allCodes = []string{
 	CodeOptionDuplicate, CodeOptionPrice, CodeMaxDiscountRange, CodeLimitNegative,
 	FlagAgeNearLimit, FlagMileageNearLimit, FlagDiscountHigh, FlagParallelImport,
 	FlagVINUnderContract, FlagVINCheckDigit, FlagVINCheckDigitNorthAmerica, FlagVINPreviouslyRejected,
-	FlagMileageHighForNew, FlagMileageImplausibleForAge,
+	FlagMileageHighForNew, FlagMileageImplausibleForAge, flagVINPreviouslyRejectedForSeller,
 }
 
 func TestCatalogHasEveryCodeInBothLanguages(t *testing.T) {
