@@ -146,6 +146,10 @@ const en: typeof ru = {
     vin_active_contract: 'VIN already under an active contract',
     vin_duplicate: 'VIN already under an active contract',
     vin_check_digit: 'VIN check digit does not match',
+    vin_check_digit_north_america: 'VIN check digit does not match (North America)',
+    vin_previously_rejected: 'VIN rejected before',
+    mileage_high_for_new: 'High mileage for a new vehicle',
+    mileage_implausible_for_age: 'Mileage implausible for the age',
   },
   declines: {
     card_declined: 'Card declined',

@@ -146,6 +146,10 @@ export default {
     vin_active_contract: 'VIN уже под действующим договором',
     vin_duplicate: 'VIN уже под действующим договором',
     vin_check_digit: 'Не сходится контрольная цифра VIN',
+    vin_check_digit_north_america: 'Не сходится контрольный символ VIN (Северная Америка)',
+    vin_previously_rejected: 'VIN уже отклоняли',
+    mileage_high_for_new: 'Большой пробег для нового автомобиля',
+    mileage_implausible_for_age: 'Пробег не соответствует возрасту',
   },
   declines: {
     card_declined: 'Карта отклонена',
