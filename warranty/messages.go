@@ -96,6 +96,8 @@ const (
 
 	// CodeAgeOverLimit: the vehicle (Args[0] years) is older than the tariff allows (Args[1]).
 	CodeAgeOverLimit = "age_over_limit"
+	// CodeCatalogSpellingTaken: the spelling Args[0] already names Args[1] in the catalogue.
+	CodeCatalogSpellingTaken = "catalog_spelling_taken"
 	// CodeMileageOverLimit: the mileage (Args[0] km) is above the tariff's limit (Args[1]).
 	CodeMileageOverLimit = "mileage_over_limit"
 	// CodeMakeExcluded: the tariff does not cover the make Args[0].
@@ -328,6 +330,14 @@ var catalog = map[string]message{
 	flagVINPreviouslyRejectedForSeller: {
 		"Продажу на этот VIN уже отклонял менеджер; причину менеджер увидит при проверке",
 		"A manager already rejected a sale of this VIN; the approver will see why",
+	},
+	CodeCatalogSpellingTaken: {
+		"Написание «{0}» уже означает «{1}» в справочнике",
+		"The spelling “{0}” already means “{1}” in the catalogue",
+	},
+	FlagVehicleNotInCatalogue: {
+		"Марки или модели «{0} {1}» нет в справочнике — введена вручную («другая»)",
+		"The make or model “{0} {1}” is not in the catalogue; it was typed in (“other”)",
 	},
 	FlagMileageHighForNew: {
 		"У нового автомобиля пробег {0:km} — больше {1:km}; проверьте категорию и пробег",

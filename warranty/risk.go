@@ -26,6 +26,9 @@ const (
 	// FlagVINPreviouslyRejected: a manager rejected another sale of this VIN; Args[0] is the
 	// rejection's comment (rules v2).
 	FlagVINPreviouslyRejected = "vin_previously_rejected"
+	// FlagVehicleNotInCatalogue: the make or the model is not in the catalogue, typed in as
+	// "other"; Args are the make and the model as typed (rules v2).
+	FlagVehicleNotInCatalogue = "vehicle_not_in_catalogue"
 	// FlagMileageHighForNew: a new vehicle has more than the configured mileage (rules v2).
 	FlagMileageHighForNew = "mileage_high_for_new"
 	// FlagMileageImplausibleForAge: a used vehicle's mileage is outside the yearly range for
@@ -142,7 +145,7 @@ type RiskInput struct {
 
 // AssessRisk lists the risk flags of a sale, always in the same order (age, mileage,
 // discount, parallel import, VIN under contract, VIN check digit; then, in v2, VIN
-// previously rejected and mileage plausibility), with messages in lang. No flags means the
+// previously rejected, a make or model not in the catalogue and mileage plausibility), with messages in lang. No flags means the
 // contract may be issued without a manager.
 func AssessRisk(in RiskInput, lang string) []Flag {
 	if in.Rules >= RiskRulesV2 {
@@ -180,6 +183,9 @@ func assessRiskV2(in RiskInput, lang string) []Flag {
 	}
 	if r := in.PreviouslyRejected; r != nil {
 		raise(FlagVINPreviouslyRejected, r.Comment)
+	}
+	if v.MakeID == 0 || v.ModelID == 0 {
+		raise(FlagVehicleNotInCatalogue, v.Make, v.Model)
 	}
 	switch category {
 	case CategoryNew:

@@ -38,6 +38,9 @@ func TestAssessRiskByRulesVersion(t *testing.T) {
 		{"parallel import 2 years 500 km", func(in *RiskInput) {
 			in.Vehicle.Category, in.Vehicle.MileageKm = CategoryParallelImport, 500
 		}, []string{FlagParallelImport}, []string{FlagParallelImport, FlagMileageImplausibleForAge}},
+		{"make typed in as other", func(in *RiskInput) { in.Vehicle.Make, in.Vehicle.MakeID, in.Vehicle.ModelID = "Zotye", 0, 0 },
+			nil, []string{FlagVehicleNotInCatalogue}},
+		{"model typed in as other", func(in *RiskInput) { in.Vehicle.ModelID = 0 }, nil, []string{FlagVehicleNotInCatalogue}},
 		{"new 1 000 km", func(in *RiskInput) { in.Vehicle.Category, in.Vehicle.MileageKm = CategoryNew, 1000 }, nil, nil},
 		{"new 1 001 km", func(in *RiskInput) { in.Vehicle.Category, in.Vehicle.MileageKm = CategoryNew, 1001 },
 			nil, []string{FlagMileageHighForNew}},
@@ -55,7 +58,7 @@ func TestAssessRiskByRulesVersion(t *testing.T) {
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			for _, rules := range []int{0, RiskRulesV1, RiskRulesV2} {
-				in := quietSale(t)
+				in := catalogued(quietSale(t))
 				in.Rules = rules
 				tc.change(&in)
 				want := tc.v1
@@ -71,7 +74,7 @@ func TestAssessRiskByRulesVersion(t *testing.T) {
 }
 
 func TestAssessRiskV2Messages(t *testing.T) {
-	in := quietSale(t)
+	in := catalogued(quietSale(t))
 	in.Rules = RiskRulesV2
 	in.Vehicle.VIN, in.Vehicle.MileageKm = "1M8GDM9A1KP042788", 500
 	in.PreviouslyRejected = &VINRejection{Comment: "пробег скручен"}
@@ -119,7 +122,7 @@ func codesOf(flags []Flag) []string {
 }
 
 func TestRejectionCommentIsWithheldFromTheSeller(t *testing.T) {
-	in := quietSale(t)
+	in := catalogued(quietSale(t))
 	in.Rules = RiskRulesV2
 	in.PreviouslyRejected = &VINRejection{Comment: "скрученный пробег"}
 	in.DiscountBP = 1500
@@ -131,5 +134,21 @@ func TestRejectionCommentIsWithheldFromTheSeller(t *testing.T) {
 	}
 	if other := flags[0].ForSeller("en"); other.Message != "The discount of 15% is above 10%" {
 		t.Errorf("another flag changed for the seller: %+v", other)
+	}
+}
+
+// catalogued is the sale with its make and model found in the catalogue.
+func catalogued(in RiskInput) RiskInput {
+	in.Vehicle.MakeID, in.Vehicle.ModelID = 11, 12
+	return in
+}
+
+func TestVehicleNotInCatalogueMessage(t *testing.T) {
+	in := quietSale(t)
+	in.Rules = RiskRulesV2
+	in.Vehicle.Make, in.Vehicle.Model = "Zotye", "T600"
+	flags := AssessRisk(in, "ru")
+	if len(flags) != 1 || flags[0].Message != "Марки или модели «Zotye T600» нет в справочнике — введена вручную («другая»)" {
+		t.Errorf("flags %+v", flags)
 	}
 }

@@ -25,6 +25,7 @@ var allCodes = []string{
 	FlagAgeNearLimit, FlagMileageNearLimit, FlagDiscountHigh, FlagParallelImport,
 	FlagVINUnderContract, FlagVINCheckDigit, FlagVINCheckDigitNorthAmerica, FlagVINPreviouslyRejected,
 	FlagMileageHighForNew, FlagMileageImplausibleForAge, flagVINPreviouslyRejectedForSeller,
+	FlagVehicleNotInCatalogue, CodeCatalogSpellingTaken,
 }
 
 func TestCatalogHasEveryCodeInBothLanguages(t *testing.T) {

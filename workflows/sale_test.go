@@ -217,7 +217,7 @@ func (h *harness) lastStatus() warranty.SaleStatus {
 func vehicle(category warranty.VehicleCategory) workflows.VehicleStep {
 	return workflows.VehicleStep{Actor: dealer, Vehicle: warranty.Vehicle{VIN: " 1hgcm82633a004352 ", Make: "Honda",
 		Model: "Accord", Year: 2022, MileageKm: 30_000, EnginePowerHP: 180, EngineVolumeCC: 2400,
-		Category: category, SoldOn: "2025-06-01"}}
+		Category: category, SoldOn: "2025-06-01", MakeID: 20, ModelID: 201}} // in the catalogue
 }
 
 func customer() workflows.CustomerStep {
