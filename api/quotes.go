@@ -76,6 +76,9 @@ func (s *Server) createQuote(c *gin.Context) {
 	if !ok {
 		return
 	}
+	if req.Vehicle, ok = s.resolveVehicle(c, req.Vehicle); !ok {
+		return
+	}
 	today := time.Now().In(s.cfg.CompanyTZ)
 	q, vs := warranty.Rate(warranty.RateInput{Tariff: snapshot.Tariff, Vehicle: req.Vehicle, TermMonths: req.TermMonths,
 		OptionCodes: req.Options, DiscountBP: discountBP, CommissionBP: commission, Today: today, Lang: l})

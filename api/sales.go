@@ -471,6 +471,9 @@ func (s *Server) saveVehicle(c *gin.Context) {
 		return
 	}
 	v.MileageKm = *req.MileageKm
+	if v, ok = s.resolveVehicle(c, v); !ok {
+		return
+	}
 	s.changeSale(c, ref, workflows.UpdateVehicle, workflows.VehicleStep{Vehicle: v, Actor: actor(c)})
 }
 
@@ -547,6 +550,14 @@ func (s *Server) currentTariff(c *gin.Context, code string) (workflows.TariffSna
 	for _, m := range row.Terms {
 		t.Terms = append(t.Terms, int(m))
 	}
+	// the excluded makes are named as the catalogue names them, as the vehicle's make is
+	// (resolveVehicle): «Rolls Royce» in a tariff excludes «Роллс-Ройс» at the dealer's
+	catalog, err := s.vehicleCatalog(c.Request.Context())
+	if err != nil {
+		s.failInternal(c, err)
+		return workflows.TariffSnapshot{}, false
+	}
+	t.Eligibility.ExcludedMakes = catalog.CanonicalMakes(t.Eligibility.ExcludedMakes)
 	return workflows.TariffSnapshot{VersionID: row.ID, Tariff: t}, true
 }
 
