@@ -3,6 +3,8 @@
 
 import { API_BASE, buildQuery, http } from './http'
 import type {
+  VehicleMake,
+  VehicleMakeInput,
   ApprovalItem,
   AuditEntry,
   StuckSale,
@@ -153,6 +155,12 @@ export function quoteFromAnswer(res: QuoteAnswer | Quote): Quote {
 export const quotesApi = {
   quote: async (q: QuoteRequest, signal?: AbortSignal) =>
     quoteFromAnswer(await http.post<QuoteAnswer | Quote>('/quotes', q, { signal })),
+}
+
+export const vehicleCatalogApi = {
+  list: () => http.get<ItemsResponse<VehicleMake>>('/vehicle-makes'),
+  create: (m: VehicleMakeInput) => http.post<VehicleMake>('/vehicle-makes', m),
+  update: (id: number, m: VehicleMakeInput) => http.put<VehicleMake>(`/vehicle-makes/${id}`, m),
 }
 
 export const tariffsApi = {

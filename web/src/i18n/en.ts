@@ -249,6 +249,8 @@ const en: typeof ru = {
     vinHelp: 'Latin letters and digits, no I, O or Q. Case does not matter.',
     make: 'Make',
     model: 'Model',
+    otherMake: 'The make is not in the catalogue: it goes in as “other” and a manager checks the sale',
+    otherModel: 'The model is not in the catalogue: it goes in as “other” and a manager checks the sale',
     year: 'Year',
     mileage: 'Mileage, km',
     power: 'Engine power, hp',
