@@ -117,15 +117,17 @@ func (c MakeCatalog) CanonicalMakes(names []string) []string {
 func CheckMake(m CatalogMake, others MakeCatalog) Violations {
 	var vs Violations
 	vs.add(checkName("name", collapseSpaces(m.Name)))
-	spellings := append([]string{m.Name}, m.Aliases...)
-	for _, s := range spellings {
+	for i, s := range append([]string{m.Name}, m.Aliases...) {
+		field := "aliases"
+		if i == 0 {
+			field = "name"
+		}
 		if CatalogKey(s) == "" {
-			vs.add(violation("aliases", CodeRequired))
-			break
+			vs.add(violation(field, CodeRequired))
+			continue
 		}
 		if other, ok := others.FindMake(s); ok && other.ID != m.ID {
-			vs.add(violation("aliases", CodeCatalogSpellingTaken, s, other.Name))
-			break
+			vs.add(violation(field, CodeCatalogSpellingTaken, s, other.Name))
 		}
 	}
 	seen := map[string]string{}

@@ -75,7 +75,7 @@ func TestCheckMakeRefusesASpellingOfAnotherMake(t *testing.T) {
 		{"new make", CatalogMake{Name: "Haval", Aliases: []string{"Хавал"}, Models: []CatalogModel{{Name: "Jolion"}}}, ""},
 		{"edit keeps its own spellings", c[1], ""},
 		{"alias of another make", CatalogMake{Name: "Bentley", Aliases: []string{"Феррари"}}, "aliases"},
-		{"name of another make spelled otherwise", CatalogMake{Name: "rolls royce"}, "aliases"},
+		{"name of another make spelled otherwise", CatalogMake{Name: "rolls royce"}, "name"},
 		{"empty name", CatalogMake{Name: " "}, "name"},
 		{"punctuation-only alias", CatalogMake{Name: "Haval", Aliases: []string{"--"}}, "aliases"},
 		{"two models spelled alike", CatalogMake{ID: 2, Name: "Ferrari", Models: []CatalogModel{{Name: "Roma"}, {Name: "Purosangue", Aliases: []string{"ROMA"}}}}, "models"},

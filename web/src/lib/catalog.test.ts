@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import type { VehicleMake } from '@/api/types'
-import { catalogKey, findMake, makeSuggestions, modelSuggestions, otherPart } from './catalog'
+import { catalogKey, findMake, makeSuggestions, modelSuggestions, modelsText, otherPart, parseModels, splitList } from './catalog'
 
 const catalog: VehicleMake[] = [
   { id: 1, name: 'Rolls-Royce', aliases: ['Роллс-Ройс'], active: true, models: [{ id: 10, name: 'Cullinan', aliases: ['Куллинан'] }] },
@@ -35,5 +35,20 @@ describe('catalogue spellings', () => {
     expect(otherPart(catalog, 'Zotye', 'T600')).toBe('make')
     expect(otherPart(catalog, '', '')).toBeNull()
     expect(otherPart([], 'Zotye', 'T600')).toBeNull()
+  })
+})
+
+describe('the admin’s text of models', () => {
+  it('round-trips names and aliases', () => {
+    const models = [
+      { id: 1, name: 'Vesta', aliases: ['Веста'] },
+      { id: 2, name: 'Niva Legend', aliases: ['Нива', 'Niva'] },
+      { id: 3, name: 'Granta', aliases: [] },
+    ]
+    const text = modelsText(models)
+    expect(text).toBe('Vesta: Веста\nNiva Legend: Нива, Niva\nGranta')
+    expect(parseModels(text + '\n\n  ')).toEqual(models.map(({ name, aliases }) => ({ name, aliases })))
+    expect(parseModels('X-Ray :  ,Икс-рей, ')).toEqual([{ name: 'X-Ray', aliases: ['Икс-рей'] }])
+    expect(splitList(' a, ,b ')).toEqual(['a', 'b'])
   })
 })

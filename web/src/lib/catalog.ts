@@ -66,3 +66,29 @@ export function otherPart(catalog: VehicleMake[], make: string, model: string): 
   if (model.trim() !== '' && !findModel(m, model)) return 'model'
   return null
 }
+
+/** The admin's text of a make's models: one a line, «Name: alias, alias». */
+export function modelsText(models: VehicleModel[]): string {
+  return models.map((m) => (m.aliases.length ? `${m.name}: ${m.aliases.join(', ')}` : m.name)).join('\n')
+}
+
+/** Parses modelsText back; empty lines are skipped. */
+export function parseModels(text: string): { name: string; aliases: string[] }[] {
+  return text
+    .split('\n')
+    .map((line) => line.trim())
+    .filter((line) => line !== '')
+    .map((line) => {
+      const colon = line.indexOf(':')
+      if (colon < 0) return { name: line, aliases: [] }
+      return { name: line.slice(0, colon).trim(), aliases: splitList(line.slice(colon + 1)) }
+    })
+}
+
+/** A comma-separated list, trimmed, empty items dropped. */
+export function splitList(s: string): string[] {
+  return s
+    .split(',')
+    .map((x) => x.trim())
+    .filter((x) => x !== '')
+}
