@@ -33,7 +33,9 @@ export const ROUTE_ROLES = {
   'admin-template': ['admin'],
   'admin-audit': ['admin'],
   'admin-stuck-sales': ['admin'],
+  'admin-mail': ['admin'],
   profile: ['dealer', 'manager', 'finance', 'admin'],
+  notifications: ['dealer', 'manager', 'finance', 'admin'],
 } as const satisfies Record<string, readonly Role[]>
 
 export type RouteName = keyof typeof ROUTE_ROLES
@@ -93,6 +95,7 @@ const MENUS: Record<Role, MenuItem[]> = {
     item('admin-templates', '/admin/templates', 'menu.templates', 'Document'),
     item('admin-audit', '/admin/audit', 'menu.audit', 'List'),
     item('admin-stuck-sales', '/admin/stuck-sales', 'menu.stuckSales', 'AlarmClock'),
+    item('admin-mail', '/admin/mail', 'menu.mail', 'Message'),
     item('sales', '/sales', 'menu.sales', 'Tickets', 'menu.groupWork'),
     item('approvals', '/approvals', 'menu.approvals', 'Stamp'),
     item('payments', '/finance/payments', 'menu.payments', 'Wallet'),
