@@ -86,6 +86,7 @@ func TestRejectedVINIsFlaggedForTheNextApprover(t *testing.T) {
 		en.Flags[0].Message != "A manager already rejected a sale of this VIN: “"+reason+"”" {
 		t.Errorf("in English %+v", en.Flags)
 	}
+	recordHistory(t, "sale-"+second.ID, "vin_previously_rejected_pending")
 }
 
 // A Russian VIN has no North-American check digit: it is no longer a flag.
