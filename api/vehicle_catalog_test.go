@@ -49,6 +49,32 @@ func TestExcludedMakesMatchTheCatalogueInEverySpelling(t *testing.T) {
 		}
 	}
 
+	// a quote names no car unless it gives a make and a model: no "other" flag then, one
+	// when it names a car the catalogue does not know
+	for _, tc := range []struct {
+		make, model string
+		flagged     bool
+	}{{"Honda", "", false}, {"", "", false}, {"Zotye", "T600", true}, {"Хонда", "Аккорд", false}} {
+		var q struct {
+			Flags []struct {
+				Code string `json:"code"`
+			} `json:"flags"`
+		}
+		body := map[string]any{"vehicle": map[string]any{"make": tc.make, "model": tc.model, "year": 2022,
+			"mileage_km": 30000, "engine_power_hp": 180, "category": "used"}, "tariff_code": "basic", "term_months": 12}
+		r := dealer.do("POST", "/api/v1/quotes", body)
+		expectStatus(t, r, http.StatusOK)
+		r.json(t, &q)
+		flagged := slices.ContainsFunc(q.Flags, func(f struct {
+			Code string `json:"code"`
+		}) bool {
+			return f.Code == warranty.FlagVehicleNotInCatalogue
+		})
+		if flagged != tc.flagged {
+			t.Errorf("quote for %q %q: flags %+v", tc.make, tc.model, q.Flags)
+		}
+	}
+
 	// the wizard's step refuses it too, at the tariff step, and the stored make is the entry's
 	salon := salonsOf(t, dealer)[0]
 	created := dealer.sale("POST", "/api/v1/sales", map[string]any{"salon_id": salon.ID}, http.StatusCreated)
