@@ -154,7 +154,7 @@ func (s *Server) saleViewJSON(c *gin.Context, ref saleRef, v saleView) Sale {
 	l := lang(c)
 	out := Sale{ID: st.ID, Status: st.Status, SalonID: st.SalonID, SalonName: ref.SalonName, PartnerID: st.PartnerID,
 		PartnerName: ref.PartnerName, SellerID: st.Seller.ID, SellerName: st.Seller.Name, Vehicle: st.Vehicle,
-		Customer: st.Customer, Quote: st.Quote, Flags: localizedFlags(st.Flags, l), Comments: st.Comments,
+		Customer: st.Customer, Quote: st.Quote, Flags: flagsFor(caller(c), st.Flags, l), Comments: st.Comments,
 		AllowedActions: allowedActions(caller(c), v), ContractPending: st.ContractPending,
 		ContractError: st.ContractError, SubmittedAt: st.SubmittedAt, ApprovedAt: st.ApprovedAt,
 		CreatedAt: st.CreatedAt, UpdatedAt: st.UpdatedAt, Payment: st.Payment, Payments: st.Payments,
@@ -181,9 +181,19 @@ func (s *Server) saleViewJSON(c *gin.Context, ref saleRef, v saleView) Sale {
 }
 
 func localizedFlags(flags []warranty.Flag, l string) []SaleFlag {
+	return flagsFor(Caller{Role: workflows.RoleManager}, flags, l)
+}
+
+// flagsFor is the flags as the caller may read them: a dealer does not read the comment of
+// another sale's rejection (warranty.Flag.ForSeller); managers and admins do.
+func flagsFor(cl Caller, flags []warranty.Flag, l string) []SaleFlag {
 	out := make([]SaleFlag, 0, len(flags))
 	for _, f := range flags {
-		f = f.Localized(l)
+		if cl.Role == workflows.RoleDealer {
+			f = f.ForSeller(l)
+		} else {
+			f = f.Localized(l)
+		}
 		out = append(out, SaleFlag{Code: f.Code, Message: f.Message})
 	}
 	return out
@@ -456,13 +466,33 @@ func statusLabel(l string, st warranty.SaleStatus) string {
 	return t[0]
 }
 
+// vehicleRequest is the vehicle step as sent: the mileage is required, so its absence must
+// be told from 0 km (the shallower field wins over the embedded one in encoding/json).
+type vehicleRequest struct {
+	warranty.Vehicle
+	MileageKm *int `json:"mileage_km"`
+}
+
 func (s *Server) saveVehicle(c *gin.Context) {
 	ref, ok := s.visibleSale(c)
 	if !ok {
 		return
 	}
-	var v warranty.Vehicle
-	if !decodeJSON(c, &v) {
+	var req vehicleRequest
+	if !decodeJSON(c, &req) {
+		return
+	}
+	v := req.Vehicle
+	if req.MileageKm == nil {
+		// an absent mileage used to read as 0 km, the cheapest band: name it with every other
+		// mistake of the step, as the workflow's validator would
+		_, vs := v.Normalize(time.Now().In(s.cfg.CompanyTZ))
+		vs = append(vs, warranty.Violation{Field: "mileage_km", Code: warranty.CodeRequired})
+		failFields(c, vs.Fields(lang(c)))
+		return
+	}
+	v.MileageKm = *req.MileageKm
+	if v, ok = s.resolveVehicle(c, v); !ok {
 		return
 	}
 	s.changeSale(c, ref, workflows.UpdateVehicle, workflows.VehicleStep{Vehicle: v, Actor: actor(c)})
@@ -541,6 +571,14 @@ func (s *Server) currentTariff(c *gin.Context, code string) (workflows.TariffSna
 	for _, m := range row.Terms {
 		t.Terms = append(t.Terms, int(m))
 	}
+	// the excluded makes are named as the catalogue names them, as the vehicle's make is
+	// (resolveVehicle): «Rolls Royce» in a tariff excludes «Роллс-Ройс» at the dealer's
+	catalog, err := s.vehicleCatalog(c.Request.Context())
+	if err != nil {
+		s.failInternal(c, err)
+		return workflows.TariffSnapshot{}, false
+	}
+	t.Eligibility.ExcludedMakes = catalog.CanonicalMakes(t.Eligibility.ExcludedMakes)
 	return workflows.TariffSnapshot{VersionID: row.ID, Tariff: t}, true
 }
 

@@ -29,7 +29,12 @@ type saleJSON struct {
 	SalonName      string  `json:"salon_name"`
 	PartnerName    string  `json:"partner_name"`
 	Vehicle        *struct {
-		VIN string `json:"vin"`
+		VIN       string `json:"vin"`
+		Make      string `json:"make"`
+		Model     string `json:"model"`
+		MileageKm int    `json:"mileage_km"`
+		MakeID    int64  `json:"make_id"`
+		ModelID   int64  `json:"model_id"`
 	} `json:"vehicle"`
 	Customer *struct {
 		FullName string `json:"full_name"`

@@ -122,6 +122,7 @@ func (s *Server) Handler() http.Handler {
 
 	s.mountSales(authed)
 	s.mountCatalog(authed)
+	s.mountVehicleCatalog(authed) // makes and models (api/vehicle_catalog.go)
 	// the payment page (public: its token is the capability) and the Stripe webhook
 	// (authenticated by its signature); each outcome is signalled to the sale's workflow
 	s.mountPayments(r, v1, s.signalPaymentOutcome)

@@ -432,6 +432,21 @@ type User struct {
 	UpdatedAt    time.Time
 }
 
+type VehicleMake struct {
+	ID        int64
+	Name      string
+	Aliases   []string
+	Active    bool
+	UpdatedAt time.Time
+}
+
+type VehicleModel struct {
+	ID      int64
+	MakeID  int64
+	Name    string
+	Aliases []string
+}
+
 type WebhookEvent struct {
 	EventID    string
 	Provider   string

@@ -6,6 +6,8 @@ import type {
   APIKey,
   APIKeyInput,
   APIKeySecret,
+  VehicleMake,
+  VehicleMakeInput,
   MailPreference,
   Notification,
   NotificationSummary,
@@ -197,6 +199,12 @@ export function quoteFromAnswer(res: QuoteAnswer | Quote): Quote {
 export const quotesApi = {
   quote: async (q: QuoteRequest, signal?: AbortSignal) =>
     quoteFromAnswer(await http.post<QuoteAnswer | Quote>('/quotes', q, { signal })),
+}
+
+export const vehicleCatalogApi = {
+  list: () => http.get<ItemsResponse<VehicleMake>>('/vehicle-makes'),
+  create: (m: VehicleMakeInput) => http.post<VehicleMake>('/vehicle-makes', m),
+  update: (id: number, m: VehicleMakeInput) => http.put<VehicleMake>(`/vehicle-makes/${id}`, m),
 }
 
 export const tariffsApi = {

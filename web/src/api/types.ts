@@ -305,10 +305,35 @@ export interface Vehicle {
   engine_volume_cc: number
   category: VehicleCategory
   sold_on: string
+  /** the catalogue's make and model the server resolved; absent for one typed in as other */
+  make_id?: number
+  model_id?: number
+}
+
+export interface VehicleModel {
+  id: number
+  name: string
+  aliases: string[]
+}
+
+/** A make of the catalogue (GET /vehicle-makes) with its Latin and Cyrillic spellings. */
+export interface VehicleMake {
+  id: number
+  name: string
+  aliases: string[]
+  active: boolean
+  models: VehicleModel[]
+}
+
+export interface VehicleMakeInput {
+  name: string
+  aliases?: string[]
+  active?: boolean
+  models?: { name: string; aliases?: string[] }[]
 }
 
 /** What PUT /sales/{id}/vehicle accepts: empty numbers are sent as null for the server to name. */
-export type VehicleInput = Omit<Vehicle, 'year' | 'mileage_km' | 'engine_power_hp' | 'engine_volume_cc' | 'category'> & {
+export type VehicleInput = Omit<Vehicle, 'make_id' | 'model_id' | 'year' | 'mileage_km' | 'engine_power_hp' | 'engine_volume_cc' | 'category'> & {
   year: number | null
   mileage_km: number | null
   engine_power_hp: number | null

@@ -62,6 +62,7 @@ export const routes: RouteRecordRaw[] = [
       r('admin/assignments', 'admin-assignments', () => import('@/views/admin/AssignmentsView.vue'), 'menu.assignments'),
       r('admin/tariffs', 'admin-tariffs', () => import('@/views/admin/TariffsView.vue'), 'menu.tariffs'),
       r('admin/tariffs/:code', 'admin-tariff', () => import('@/views/admin/TariffView.vue'), 'tariffs.card'),
+      r('admin/vehicle-makes', 'admin-vehicle-makes', () => import('@/views/admin/VehicleMakesView.vue'), 'menu.vehicleMakes'),
       r('admin/templates', 'admin-templates', () => import('@/views/admin/TemplatesView.vue'), 'menu.templates'),
       r('admin/templates/:code', 'admin-template', () => import('@/views/admin/TemplateView.vue'), 'templates.card'),
       r('admin/audit', 'admin-audit', () => import('@/views/admin/AuditView.vue'), 'menu.audit'),
