@@ -394,7 +394,7 @@ func (s *Server) updateSaleWorkflow(ctx context.Context, saleID uuid.UUID, updat
 	ctx, cancel := context.WithTimeout(ctx, updateWait)
 	defer cancel()
 	handle, err := s.temporal.UpdateWorkflow(ctx, client.UpdateWorkflowOptions{
-		WorkflowID: workflows.WorkflowID(saleID.String()), UpdateName: update, Args: []any{arg},
+		WorkflowID: workflows.WorkflowID(saleID.String()), UpdateName: update, Args: []any{sealed(saleID.String(), arg)},
 		WaitForStage: client.WorkflowUpdateStageCompleted})
 	if err != nil {
 		return err

@@ -26,14 +26,17 @@ import (
 	"karso.ru/prm/db"
 	"karso.ru/prm/db/seed"
 	"karso.ru/prm/documents"
+	"karso.ru/prm/mail"
 	"karso.ru/prm/payments"
+	"karso.ru/prm/temporalcodec"
 	"karso.ru/prm/testenv"
 	"karso.ru/prm/web"
 	"karso.ru/prm/worker"
+	"karso.ru/prm/workflows"
 )
 
 // The suite runs against the real parts: a private PostgreSQL cluster with the migrations and
-// demo data, and a Temporal dev server.
+// demo data, a Temporal dev server, and a Mailpit the worker's mail sender delivers to.
 var (
 	baseURL string
 	// metricsURL is the metrics listener (METRICS_ADDR), apart from the public one
@@ -41,7 +44,11 @@ var (
 	pool       *pgxpool.Pool
 	temporal   client.Client
 	testCfg    config.Config
+	mailbox    *testenv.Mailpit
 )
+
+// testBuildID is the build the suite's worker polls as when worker versioning is on.
+const testBuildID = "api-test"
 
 func TestMain(m *testing.M) {
 	os.Exit(run(m))
@@ -83,6 +90,12 @@ func run(m *testing.M) int {
 	defer dev.Stop()
 	temporal = dev.Client()
 
+	if mailbox, err = testenv.StartMailpit(testenv.MailpitOptions{}); err != nil {
+		fmt.Fprintln(os.Stderr, "start mailpit:", err)
+		return 1
+	}
+	defer mailbox.Close()
+	os.Setenv("SMTP_URL", mailbox.SMTPURL())
 	os.Setenv("DATABASE_URL", url)
 	os.Setenv("BCRYPT_COST", "4")
 	os.Setenv("BLOB_URL", "file://"+os.TempDir()+"/karso-api-test-blobs")
@@ -92,6 +105,12 @@ func run(m *testing.M) int {
 		return 1
 	}
 	testCfg.TemporalAddress = dev.FrontendHostPort()
+	// the tests run the encrypted path: the dev server's client seals with the test key
+	if testCfg.PayloadKeys, err = temporalcodec.ParseKeys(testenv.PayloadKeys); err != nil {
+		fmt.Fprintln(os.Stderr, err)
+		return 1
+	}
+	workflows.SetActorSealKeys(temporalcodec.ActorSealKeys(testCfg.PayloadKeys))
 	// the API listens here; payment links in the sales point at it
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
@@ -121,7 +140,7 @@ func run(m *testing.M) int {
 	docs := documents.New(pool, bucket, testCfg.CompanyTZ)
 	// the sales run on a real worker polling the dev server
 	w, err := worker.New(temporal, worker.Deps{Config: testCfg, Log: log, Pool: pool, Documents: docs,
-		Payments: payments.NewSandbox(pool)})
+		Payments: payments.NewSandbox(pool), BuildID: testBuildID})
 	if err != nil {
 		fmt.Fprintln(os.Stderr, "worker:", err)
 		return 1
@@ -131,9 +150,25 @@ func run(m *testing.M) int {
 		return 1
 	}
 	defer w.Stop()
+	// with TEMPORAL_WORKER_VERSIONING the sales go to the worker only once its build is current
+	if testCfg.TemporalWorkerVersioning {
+		vctx, cancel := context.WithTimeout(ctx, time.Minute)
+		err := worker.SetCurrentVersion(vctx, temporal, testCfg, testBuildID)
+		cancel()
+		if err != nil {
+			fmt.Fprintln(os.Stderr, err)
+			return 1
+		}
+	}
+	// the worker's mail sender, as `karso worker` runs it
+	sender := mail.NewSender(mail.SenderDeps{Pool: pool, Log: log, SMTP: testCfg.SMTP, From: testCfg.MailFrom, Documents: docs})
+	senderCtx, stopSender := context.WithCancel(ctx)
+	senderDone := make(chan struct{})
+	go func() { _ = sender.Run(senderCtx); close(senderDone) }()
+	defer func() { stopSender(); <-senderDone }()
 	reg := prometheus.NewRegistry()
 	srv := api.New(api.Deps{Config: testCfg, Log: log, Pool: pool, Temporal: temporal, Registry: reg, Gatherer: reg,
-		Web: web.Assets(), Documents: docs})
+		Web: web.Assets(), Documents: docs, PayloadCodec: testenv.PayloadCodec()})
 	hs := &httptest.Server{Listener: ln, Config: &http.Server{Handler: srv.Handler()}}
 	hs.Start()
 	defer hs.Close()
@@ -155,19 +190,25 @@ func runFuzzWorker(m *testing.M) int {
 		return 1
 	}
 	cfg.TemporalAddress, cfg.PublicURL = os.Getenv(sharedTemporal), os.Getenv(sharedPublicURL)
+	// sealed and encrypted as the coordinator's API does (see run)
+	if cfg.PayloadKeys, err = temporalcodec.ParseKeys(testenv.PayloadKeys); err != nil {
+		fmt.Fprintln(os.Stderr, err)
+		return 1
+	}
+	workflows.SetActorSealKeys(temporalcodec.ActorSealKeys(cfg.PayloadKeys))
 	if pool, err = db.Open(ctx, cfg.DatabaseURL); err != nil {
 		fmt.Fprintln(os.Stderr, err)
 		return 1
 	}
 	defer pool.Close()
-	if temporal, err = client.Dial(client.Options{HostPort: cfg.TemporalAddress, Namespace: cfg.TemporalNamespace}); err != nil {
+	if temporal, err = client.Dial(testenv.ClientOptions(cfg.TemporalAddress)); err != nil {
 		fmt.Fprintln(os.Stderr, err)
 		return 1
 	}
 	defer temporal.Close()
 	reg := prometheus.NewRegistry()
 	hs := httptest.NewServer(api.New(api.Deps{Config: cfg, Log: slog.New(slog.NewTextHandler(io.Discard, nil)), Pool: pool,
-		Temporal: temporal, Registry: reg, Gatherer: reg, Web: web.Assets()}).Handler())
+		Temporal: temporal, Registry: reg, Gatherer: reg, Web: web.Assets(), PayloadCodec: testenv.PayloadCodec()}).Handler())
 	defer hs.Close()
 	baseURL, testCfg = hs.URL, cfg
 	return m.Run()
@@ -175,7 +216,7 @@ func runFuzzWorker(m *testing.M) int {
 
 // session is a signed-in HTTP client.
 type session struct {
-	t      *testing.T
+	t      testing.TB
 	client *http.Client
 	token  string
 	lang   string
@@ -187,7 +228,7 @@ type response struct {
 	Header http.Header
 }
 
-func (r response) json(t *testing.T, dst any) {
+func (r response) json(t testing.TB, dst any) {
 	t.Helper()
 	if err := json.Unmarshal(r.Body, dst); err != nil {
 		t.Fatalf("decode %s: %v", r.Body, err)
@@ -195,7 +236,7 @@ func (r response) json(t *testing.T, dst any) {
 }
 
 // problem decodes the error envelope.
-func (r response) problem(t *testing.T) api.Problem {
+func (r response) problem(t testing.TB) api.Problem {
 	t.Helper()
 	var env struct {
 		Error api.Problem `json:"error"`
@@ -204,13 +245,13 @@ func (r response) problem(t *testing.T) api.Problem {
 	return env.Error
 }
 
-func anonymous(t *testing.T) *session {
+func anonymous(t testing.TB) *session {
 	jar, _ := cookiejar.New(nil)
 	return &session{t: t, client: &http.Client{Jar: jar, Timeout: 30 * time.Second}}
 }
 
 // login signs in with the cookie the server sets; useToken switches to the bearer header.
-func login(t *testing.T, email string) *session {
+func login(t testing.TB, email string) *session {
 	t.Helper()
 	s := anonymous(t)
 	r := s.do("POST", "/api/v1/auth/login", map[string]string{"email": email, "password": seed.DemoPassword})
@@ -271,7 +312,7 @@ func (t tokenTransport) RoundTrip(r *http.Request) (*http.Response, error) {
 	return http.DefaultTransport.RoundTrip(r)
 }
 
-func expectStatus(t *testing.T, r response, want int) {
+func expectStatus(t testing.TB, r response, want int) {
 	t.Helper()
 	if r.Status != want {
 		t.Fatalf("status %d, want %d: %s", r.Status, want, r.Body)

@@ -12,6 +12,8 @@ import (
 
 	"github.com/gin-gonic/gin"
 	"github.com/prometheus/client_golang/prometheus"
+
+	"karso.ru/prm/db/store"
 )
 
 const (
@@ -92,9 +94,12 @@ func accessLog(log *slog.Logger, m *httpMetrics) gin.HandlerFunc {
 		if status >= 500 {
 			level = slog.LevelError
 		}
-		log.Log(c.Request.Context(), level, "http request",
-			"method", c.Request.Method, "path", loggedPath(c.Request.URL.Path), "route", route, "status", status,
-			"took_ms", took.Milliseconds(), "ip", c.ClientIP(), "request_id", c.GetString(ctxRequestID))
+		attrs := []any{"method", c.Request.Method, "path", loggedPath(c.Request.URL.Path), "route", route, "status", status,
+			"took_ms", took.Milliseconds(), "ip", c.ClientIP(), "request_id", c.GetString(ctxRequestID)}
+		if key, ok := c.Get(ctxAPIKey); ok { // an integration's call names its key by prefix, never the secret
+			attrs = append(attrs, "api_key", key.(store.ApiKey).Prefix)
+		}
+		log.Log(c.Request.Context(), level, "http request", attrs...)
 	}
 }
 
@@ -133,11 +138,12 @@ func newHTTPMetrics(reg prometheus.Registerer) *httpMetrics {
 	return m
 }
 
-// ipLimiter throttles password checks per client IP: a token bucket of burst tokens refilled
-// at perMinute. Every check spends a token before bcrypt runs, so guesses sent at once cannot
-// all pass an IP with one token left; a right password gives its token back, so only wrong
-// ones count. It lives in the API process: with several API replicas each throttles on its
-// own, and the per-account count in PostgreSQL is the shared guard.
+// ipLimiter throttles per key — a client IP or (password resets) an e-mail address — with a
+// token bucket of burst tokens refilled at a steady rate. Password checks spend a token before
+// bcrypt runs, so guesses sent at once cannot all pass an IP with one token left, and a right
+// password gives its token back, so only wrong ones count; reset requests spend one each. It
+// lives in the API process: with several API replicas each throttles on its own, and the
+// per-account count in PostgreSQL is the shared guard of password checks.
 type ipLimiter struct {
 	mu      sync.Mutex
 	every   float64 // tokens per second
@@ -155,11 +161,16 @@ func newIPLimiter(perMinute, burst int) *ipLimiter {
 	return &ipLimiter{every: float64(perMinute) / 60, burst: float64(burst), clients: map[string]*bucket{}, now: time.Now}
 }
 
-// take spends one of the IP's checks; false when it has none left.
-func (l *ipLimiter) take(ip string) bool {
+// newHourlyLimiter lets each key spend perHour tokens at once, refilled over the hour.
+func newHourlyLimiter(perHour int) *ipLimiter {
+	return &ipLimiter{every: float64(perHour) / 3600, burst: float64(perHour), clients: map[string]*bucket{}, now: time.Now}
+}
+
+// take spends one of the key's tokens; false when it has none left.
+func (l *ipLimiter) take(key string) bool {
 	l.mu.Lock()
 	defer l.mu.Unlock()
-	b := l.bucket(ip)
+	b := l.bucket(key)
 	if b.tokens < 1 {
 		return false
 	}

@@ -52,6 +52,8 @@ type (
 		// Security is nil when the operation inherits the document's; an empty list makes it public.
 		Security *[]map[string][]string `yaml:"security"`
 		Roles    []string               `yaml:"x-roles"`
+		// Scope is the API key scope a public (website) route needs.
+		Scope string `yaml:"x-scope"`
 	}
 	openAPIParam struct {
 		Ref      string `yaml:"$ref"`
@@ -190,6 +192,9 @@ func TestOpenAPIDocumentsEveryMountedRoute(t *testing.T) {
 // no session.
 var roles = []string{"admin", "manager", "dealer", "finance"}
 
+// apiKeyScopes are the scopes an integration key's route may need (x-scope).
+var apiKeyScopes = []string{"quotes", "sales:create", "sales:read", "webhooks"}
+
 // TestOpenAPIDocumentIsConsistent checks what a reader relies on beyond the route list: an
 // OpenAPI 3.1 document, unique operation ids, responses on every operation, every path
 // parameter declared, every reference resolving, and roles that agree with the security.
@@ -235,7 +240,11 @@ func TestOpenAPIDocumentIsConsistent(t *testing.T) {
 			}
 		}
 		public := o.op.Security != nil && len(*o.op.Security) == 0
+		byKey := o.op.Security != nil && len(*o.op.Security) == 1 && (*o.op.Security)[0]["apiKeyAuth"] != nil
 		switch {
+		case byKey && (!slices.Equal(o.op.Roles, []string{"api_key"}) || !slices.Contains(apiKeyScopes, o.op.Scope)):
+			t.Errorf("%s: takes an API key, so x-roles should be [api_key] and x-scope one of %v, not %v %q", where, apiKeyScopes, o.op.Roles, o.op.Scope)
+		case byKey:
 		case public && !slices.Equal(o.op.Roles, []string{"public"}):
 			t.Errorf("%s: needs no session, so x-roles should be [public], not %v", where, o.op.Roles)
 		case !public && len(o.op.Roles) == 0:
@@ -296,7 +305,7 @@ func TestOpenAPIDocumentIsConsistent(t *testing.T) {
 // TestOpenAPIRolesMatchTheServer signs in as each role and calls every documented operation,
 // and calls each anonymously too: a role outside its x-roles must get 403 forbidden, a role
 // inside must not; without a session every operation but the public ones answers 401
-// unauthenticated, and a public one never does. Path parameters name records that do not
+// unauthenticated (a key route: api_key_invalid), and a public one never does. Path parameters name records that do not
 // exist, so an allowed call ends in 404 or 4xx before it changes anything; a call that could
 // act without a path parameter or a body (sign-out) is made only by the roles that must be
 // refused. Every answer of the walk carries the security headers (checkSecurityHeaders).
@@ -325,18 +334,21 @@ func TestOpenAPIRolesMatchTheServer(t *testing.T) {
 			body = "" // an empty JSON body: refused before the handler does anything
 		}
 		public := slices.Contains(o.op.Roles, "public")
+		byKey := slices.Contains(o.op.Roles, "api_key")
 
 		r := nobody.do(o.method, path, body)
 		calls++
 		checkSecurityHeaders(t, o, r)
-		unauthenticated := r.Status == http.StatusUnauthorized && strings.Contains(string(r.Body), `"unauthenticated"`)
+		unauthenticated := r.Status == http.StatusUnauthorized &&
+			(strings.Contains(string(r.Body), `"unauthenticated"`) || byKey && strings.Contains(string(r.Body), `"api_key_invalid"`))
 		switch {
 		case public && unauthenticated:
 			t.Errorf("%s: x-roles makes it public, the server asks for a session: %s", o.key(), r.Body)
 		case !public && !unauthenticated:
-			t.Errorf("%s: needs a session, the server answers %d without one: %s", o.key(), r.Status, r.Body)
+			t.Errorf("%s: needs a session or a key, the server answers %d without one: %s", o.key(), r.Status, r.Body)
 		}
-		if public {
+		// public routes need nothing, key routes no session (api_keys_test.go checks their scopes)
+		if public || byKey {
 			continue
 		}
 		harmless := o.method == http.MethodGet || path != o.path || bodyRequired

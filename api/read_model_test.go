@@ -85,7 +85,7 @@ func startStack(t *testing.T, tc client.Client, taskQueue string) *stack {
 func startWorker(t *testing.T, tc client.Client, cfg config.Config, docs *documents.Service) sdkworker.Worker {
 	t.Helper()
 	w, err := worker.New(tc, worker.Deps{Config: cfg, Log: slog.New(slog.NewTextHandler(io.Discard, nil)),
-		Pool: pool, Documents: docs, Payments: payments.NewSandbox(pool)})
+		Pool: pool, Documents: docs, Payments: payments.NewSandbox(pool), BuildID: testBuildID})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -61,8 +61,10 @@ func securityHeaders() gin.HandlerFunc {
 //
 // Requests it lets through unchecked: a request carrying a bearer token (a browser cannot add
 // Authorization to a cross-origin request without CORS, which the API does not grant), the
-// payment page (its token in the path is the capability, not a cookie) and the Stripe
-// webhook (authenticated by its signature). Requests with neither Sec-Fetch-Site nor Origin
+// payment page (its token in the path is the capability, not a cookie), the Stripe webhook
+// (authenticated by its signature) and the codec endpoint, which the Temporal UI calls from
+// its own origin with the admin's cookie: it admits only TEMPORAL_UI_ORIGINS itself
+// (temporalUICORS) and changes nothing. No other route trusts the Temporal UI's origin. Requests with neither Sec-Fetch-Site nor Origin
 // come from programs, not browsers, and carry no ambient credentials.
 func refuseCrossOrigin(publicURL string) gin.HandlerFunc {
 	cop := http.NewCrossOriginProtection()
@@ -82,9 +84,10 @@ func refuseCrossOrigin(publicURL string) gin.HandlerFunc {
 	}
 }
 
-// notCookieAuthenticated names the routes that a cookie never authenticates.
+// notCookieAuthenticated names the routes that a cookie never authenticates, or whose
+// origins are checked where they are mounted.
 func notCookieAuthenticated(path string) bool {
-	return strings.HasPrefix(path, "/pay/") || path == "/api/v1/webhooks/stripe"
+	return strings.HasPrefix(path, "/pay/") || path == "/api/v1/webhooks/stripe" || strings.HasPrefix(path, "/api/v1/codec/")
 }
 
 // originOf is "scheme://host[:port]" of an address, or "" when it has none.

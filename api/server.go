@@ -20,6 +20,7 @@ import (
 	"karso.ru/prm/config"
 	"karso.ru/prm/db/store"
 	"karso.ru/prm/documents"
+	"karso.ru/prm/temporalcodec"
 )
 
 // Deps are what the API needs from the process that runs it.
@@ -35,6 +36,9 @@ type Deps struct {
 	Web fs.FS
 	// Documents opens stored PDFs (contracts) for download.
 	Documents *documents.Service
+	// PayloadCodec opens Temporal payloads for the codec endpoint (the Temporal UI); nil when
+	// PAYLOAD_ENCRYPTION=off, and payloads then pass unchanged.
+	PayloadCodec *temporalcodec.Codec
 }
 
 // Server holds the API's dependencies; handlers are its methods.
@@ -46,10 +50,15 @@ type Server struct {
 	temporal     client.Client
 	loginLimiter *ipLimiter
 	dummyHash    []byte
+	keyLimiter   *keyLimiter
 	metrics      *httpMetrics
 	gatherer     prometheus.Gatherer
 	web          fs.FS
 	docs         *documents.Service
+	codec        *temporalcodec.Codec
+
+	// resetIPLimiter and resetAddressLimiter throttle password-reset requests
+	resetIPLimiter, resetAddressLimiter *ipLimiter
 }
 
 // New builds the API server.
@@ -58,8 +67,10 @@ func New(d Deps) *Server {
 		d.Registry.MustRegister(newStuckSalesCollector(d.Pool, d.Log))
 	}
 	return &Server{cfg: d.Config, log: d.Log, pool: d.Pool, q: store.New(d.Pool), temporal: d.Temporal,
-		loginLimiter: newIPLimiter(d.Config.LoginFailuresPerMinute, d.Config.LoginFailureBurst),
-		dummyHash:    newDummyHash(d.Config.BcryptCost), metrics: newHTTPMetrics(d.Registry), gatherer: d.Gatherer, web: d.Web, docs: d.Documents}
+		loginLimiter: newIPLimiter(d.Config.LoginFailuresPerMinute, d.Config.LoginFailureBurst), keyLimiter: newKeyLimiter(),
+		dummyHash: newDummyHash(d.Config.BcryptCost), metrics: newHTTPMetrics(d.Registry), gatherer: d.Gatherer, web: d.Web,
+		docs: d.Documents, codec: d.PayloadCodec,
+		resetIPLimiter: newHourlyLimiter(d.Config.PasswordResetsPerIP), resetAddressLimiter: newHourlyLimiter(d.Config.PasswordResetsPerAddress)}
 }
 
 // readHeaderTimeout bounds reading a request's headers (a slow-header client is cut off); the
@@ -102,6 +113,7 @@ func (s *Server) Handler() http.Handler {
 
 	v1 := r.Group("/api/v1")
 	v1.POST("/auth/login", s.login)
+	s.mountPasswordReset(v1) // a forgotten password (api/password_reset.go)
 
 	authed := v1.Group("", s.authenticate())
 	authed.POST("/auth/logout", s.logout)
@@ -121,6 +133,10 @@ func (s *Server) Handler() http.Handler {
 	admin.PUT("/managers/:id/salons", s.assignManagerSalons)
 	admin.GET("/audit", s.listAudit)
 	admin.GET("/stuck-sales", s.listStuckSales)
+	s.mountAPIKeys(admin)
+
+	// the website's integration API: an API key, not a session (api/public.go)
+	s.mountPublic(v1.Group("/public", s.authenticateKey()))
 
 	// reads scoped in SQL to what the caller's role may see
 	authed.GET("/partners", s.listPartners)
@@ -132,11 +148,15 @@ func (s *Server) Handler() http.Handler {
 
 	s.mountSales(authed)
 	s.mountCatalog(authed)
+	s.mountVehicleCatalog(authed) // makes and models (api/vehicle_catalog.go)
 	// the payment page (public: its token is the capability) and the Stripe webhook
 	// (authenticated by its signature); each outcome is signalled to the sale's workflow
 	s.mountPayments(r, v1, s.signalPaymentOutcome)
 	s.mountFinance(authed) // payments for finance, the accounting archive (api/finance.go, api/documents.go)
 	s.mountClosings(authed)
+	s.mountCodec(v1)             // the Temporal UI's codec endpoint, admins only (api/codec.go)
+	s.mountMail(authed)          // the admin's «Почта» page (api/mail.go)
+	s.mountNotifications(authed) // the bell, tasks and mail preferences (api/notifications.go)
 
 	r.NoMethod(func(c *gin.Context) { fail(c, http.StatusMethodNotAllowed, "method_not_allowed") })
 	r.NoRoute(s.noRoute)

@@ -13,8 +13,8 @@ import (
 	"karso.ru/prm/workflows"
 )
 
-// A value that reaches a workflow without the API (another Temporal client, or a sale from
-// before the edge checks) and that PostgreSQL cannot store: the sale goes on, its cancel
+// A value that reaches a workflow without passing the edge checks (a sale from before them;
+// here an update sealed as the API would) and that PostgreSQL cannot store: the sale goes on, its cancel
 // works, and the admin's stuck-sales page and the metric show that its read model is behind.
 func TestASaleWhoseProjectionIsRefusedStaysUsableAndIsListedAsStuck(t *testing.T) {
 	dealer := login(t, "dealer@karso.test")
@@ -26,7 +26,8 @@ func TestASaleWhoseProjectionIsRefusedStaysUsableAndIsListedAsStuck(t *testing.T
 		FullName string `json:"full_name"`
 	}
 	dealer.do("GET", "/api/v1/me", nil).json(t, &me)
-	step := workflows.VehicleStep{Actor: workflows.Actor{ID: me.ID, Name: me.FullName, Role: workflows.RoleDealer, Lang: "ru"},
+	step := workflows.VehicleStep{Actor: workflows.SealActor(sale.ID, workflows.Actor{ID: me.ID, Name: me.FullName,
+		Role: workflows.RoleDealer, Lang: "ru"}),
 		Vehicle: warranty.Vehicle{VIN: newVIN(t), Make: "Lada\x00", Model: "Vesta", Year: 2022, MileageKm: 30_000,
 			EnginePowerHP: 106, EngineVolumeCC: 1600, Category: warranty.CategoryUsed, SoldOn: "2025-06-01"}}
 	h, err := temporal.UpdateWorkflow(ctx, client.UpdateWorkflowOptions{WorkflowID: workflows.WorkflowID(sale.ID),

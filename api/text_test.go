@@ -4,12 +4,12 @@ import "testing"
 
 func TestTextProblem(t *testing.T) {
 	cases := map[string]string{
-		"Lada":                 "",
+		"Lada":                  "",
 		"Строка\nс переносом\t": "",
-		"Lada\x00":             "bad_text",
-		"\x1b[31m":             "bad_text",
-		"a\u2028b":             "bad_text",
-		"\xff\xfe":             "bad_text",
+		"Lada\x00":              "bad_text",
+		"\x1b[31m":              "bad_text",
+		"a\u2028b":              "bad_text",
+		"\xff\xfe":              "bad_text",
 	}
 	for in, want := range cases {
 		if got := textProblem(in); got != want {

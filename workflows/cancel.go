@@ -27,6 +27,9 @@ func beforePayment(st warranty.SaleStatus) bool {
 }
 
 func (s *sale) validateCancel(r CancelRequest) error {
+	if err := s.checkActor(r.Actor); err != nil {
+		return err
+	}
 	switch r.Actor.Role {
 	case RoleDealer:
 		if !beforePayment(s.Status) && !s.Status.IsFinal() {

@@ -345,9 +345,12 @@ func (s *sale) applyOutcome(ctx workflow.Context, o payments.Outcome) {
 	}
 	a := p.attempt(o.Attempt)
 	if a == nil || a.Result != payments.ResultPending {
-		if o.Succeeded() && p.Status == payments.StatusVoided {
+		if o.Succeeded() && p.Status == payments.StatusVoided && s.outcomeRecorded(ctx, o) {
 			s.refundLateMoney(ctx, p, o)
 		}
+		return
+	}
+	if !s.outcomeRecorded(ctx, o) {
 		return
 	}
 	a.Result, a.DeclineCode, a.At = o.Result, o.DeclineCode, o.At
@@ -360,6 +363,37 @@ func (s *sale) applyOutcome(ctx workflow.Context, o payments.Outcome) {
 	_ = s.record(ctx, Actor{}, "payment_succeeded", "", map[string]any{"payment_id": p.ID, "attempt": a.N,
 		"amount_kopecks": p.AmountKopecks})
 	s.paid(ctx, p)
+}
+
+// outcomeRecorded confirms a signalled outcome against what the pay page or the verified
+// webhook recorded in PostgreSQL. Anyone who reaches Temporal's frontend can send a signal;
+// only a recorded fact moves money or activates a sale. An outcome found nowhere is written
+// into the history (payment_outcome_unconfirmed) for operators and otherwise ignored.
+// Versioned: a history recorded before believed every signal.
+func (s *sale) outcomeRecorded(ctx workflow.Context, o payments.Outcome) bool {
+	if s.version(ctx, versionConfirmOutcome, 1) < 1 {
+		return true
+	}
+	ctx = workflow.WithActivityOptions(ctx, workflow.ActivityOptions{
+		StartToCloseTimeout: 10 * time.Second,
+		// the pay page commits its record a moment after it signals: eight seconds of
+		// retries cover that, and a forged signal holds the sale's outcomes no longer
+		RetryPolicy: &temporal.RetryPolicy{InitialInterval: 500 * time.Millisecond, BackoffCoefficient: 1.6,
+			MaximumInterval: 5 * time.Second, MaximumAttempts: 6},
+	})
+	var recorded bool
+	err := workflow.ExecuteActivity(ctx, acts.ConfirmPaymentOutcome, activities.OutcomeCheck{PaymentID: o.PaymentID.String(),
+		Attempt: o.Attempt, Result: o.Result}).Get(ctx, &recorded)
+	if err == nil && recorded {
+		return true
+	}
+	changes := map[string]any{"payment_id": o.PaymentID.String(), "attempt": o.Attempt, "result": o.Result}
+	if err != nil {
+		changes["error"] = errorMessage(err)
+	}
+	workflow.GetLogger(ctx).Warn("payment outcome not recorded", "payment", o.PaymentID, "attempt", o.Attempt, "err", err)
+	_ = s.record(ctx, Actor{}, "payment_outcome_unconfirmed", "", changes)
+	return false
 }
 
 // declined schedules the next dunning attempt, or fails the payment after the last one. A
@@ -536,6 +570,9 @@ func (s *sale) overdueReminderLimit() int {
 // --- finance's updates ----------------------------------------------------------------------
 
 func (s *sale) checkFinance(actor Actor) error {
+	if err := s.checkActor(actor); err != nil {
+		return err
+	}
 	if actor.Role != RoleFinance && actor.Role != RoleAdmin {
 		return forbidden()
 	}

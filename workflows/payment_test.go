@@ -50,6 +50,8 @@ func (h *harness) mockPaymentStage() {
 			h.voids = append(h.voids, v)
 			return nil
 		})
+	h.env.OnActivity(acts.ConfirmPaymentOutcome, mock.Anything, mock.Anything).Return(
+		func(_ context.Context, c activities.OutcomeCheck) (bool, error) { return !h.outcomesForged, nil })
 	h.env.OnActivity(acts.RemindOverdueInvoice, mock.Anything, mock.Anything).Return(
 		func(_ context.Context, r activities.OverdueReminder) error {
 			h.reminders = append(h.reminders, r)
@@ -395,5 +397,24 @@ func TestWorkerLostAfterPostingPostsOnce(t *testing.T) {
 	}
 	if len(h.ledger) != 1 || h.count("activated") != 1 || h.final.Status != warranty.StatusActive {
 		t.Errorf("ledger %v, activated %d, status %s", h.ledger, h.count("activated"), h.final.Status)
+	}
+}
+
+// Anyone who reaches Temporal's frontend can signal "succeeded". The workflow believes only
+// what PostgreSQL recorded: a forged success activates nothing and is left in the history.
+func TestAForgedPaymentSuccessActivatesNothing(t *testing.T) {
+	h := newHarness(t)
+	h.outcomesForged = true
+	h.sell()
+	h.outcome(10*time.Minute, payments.ResultSucceeded, "")
+	h.end(time.Hour)
+	h.run()
+
+	if h.final.Status != warranty.StatusAwaitingPayment || h.final.Payment.Status != payments.StatusPending ||
+		len(h.salePostings) != 0 || len(h.receipts) != 0 {
+		t.Fatalf("after a forged success: %s, payment %s, %d postings", h.final.Status, h.final.Payment.Status, len(h.salePostings))
+	}
+	if h.count("payment_outcome_unconfirmed") != 1 || h.count("payment_succeeded") != 0 {
+		t.Errorf("history %v", h.actions())
 	}
 }

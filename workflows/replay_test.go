@@ -12,6 +12,8 @@ import (
 	"go.temporal.io/sdk/log"
 	"go.temporal.io/sdk/worker"
 	"go.temporal.io/sdk/workflow"
+
+	"karso.ru/prm/testenv"
 )
 
 // The recorded histories are real sales and closings that the integration tests drove on a
@@ -37,7 +39,8 @@ func recordedHistories(t *testing.T) []string {
 
 func newReplayer(t *testing.T) worker.WorkflowReplayer {
 	t.Helper()
-	r, err := worker.NewWorkflowReplayerWithOptions(worker.WorkflowReplayerOptions{DataConverter: replayDataConverter(t)})
+	r, err := worker.NewWorkflowReplayerWithOptions(worker.WorkflowReplayerOptions{DataConverter: replayDataConverter(t),
+		FailureConverter: testenv.FailureConverter()})
 	if err != nil {
 		t.Fatal(err)
 	}

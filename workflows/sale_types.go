@@ -132,6 +132,8 @@ type Actor struct {
 	Role string `json:"role"`
 	// Lang is the language the actor reads messages in ("ru" or "en").
 	Lang string `json:"lang"`
+	// Seal is the API's proof that it authenticated this actor for this sale (actor_seal.go).
+	Seal string `json:"seal,omitempty"`
 }
 
 // VehicleStep is the first wizard step.

@@ -112,6 +112,9 @@ func (s *sale) changeAwaitingPayment() *change {
 // checkWindow allows a change to a dealer while the sale is active, nothing else runs, its
 // window is open, and no earlier change waits for its payment.
 func (s *sale) checkWindow(ctx workflow.Context, actor Actor) error {
+	if err := s.checkActor(actor); err != nil {
+		return err
+	}
 	if err := s.checkWindowOpen(ctx, actor); err != nil {
 		return err
 	}

@@ -5,7 +5,8 @@
 //	karso all      both in one process (the default for a developer machine)
 //	karso migrate  apply the database migrations
 //	karso seed     load the demo data into an empty database (--synthetic: and the benchmark data)
-//	karso version  print the version
+//	karso version  print the version (the worker's build id)
+//	karso payload-key [id]  print a new PAYLOAD_KEYS entry
 package main
 
 import (
@@ -31,9 +32,12 @@ import (
 	"karso.ru/prm/db"
 	"karso.ru/prm/db/seed"
 	"karso.ru/prm/documents"
+	"karso.ru/prm/mail"
 	"karso.ru/prm/payments"
+	"karso.ru/prm/temporalcodec"
 	"karso.ru/prm/web"
 	"karso.ru/prm/worker"
+	"karso.ru/prm/workflows"
 )
 
 // version is set at build time with -ldflags "-X main.version=...".
@@ -48,7 +52,9 @@ commands:
   migrate   apply database migrations
   seed      load demo data into an empty database; --synthetic also loads
             1,000 partners, 5,000 salons and 1,000,000 sales (benchmarks)
-  version   print the version
+  version   print the version (the worker's build id with TEMPORAL_WORKER_VERSIONING)
+  payload-key [id]
+            print a new key for PAYLOAD_KEYS (id defaults to kYYYYMMDD)
 `
 
 func main() {
@@ -74,6 +80,8 @@ func main() {
 		err = runSeed(ctx, cfg, log, os.Args[2:])
 	case "version":
 		fmt.Println(version)
+	case "payload-key":
+		err = printPayloadKey(os.Args[2:])
 	case "help", "-h", "--help":
 		fmt.Print(usage)
 	default:
@@ -130,14 +138,25 @@ func parseSeedFlags(args []string) (seedOptions, error) {
 // serve runs the API, the worker or both until ctx is cancelled, then stops them gracefully:
 // in-flight requests finish and the worker stops polling and lets running tasks end.
 func serve(ctx context.Context, cfg config.Config, log *slog.Logger, what string) error {
+	// before anything connects: without keys there is nothing to start
+	codec, err := payloadCodec(cfg, log)
+	if err != nil {
+		return err
+	}
+	// the API seals the actors of its updates and the worker's validators check the seals
+	workflows.SetActorSealKeys(temporalcodec.ActorSealKeys(cfg.PayloadKeys))
 	pool, err := db.Open(ctx, cfg.DatabaseURL)
 	if err != nil {
 		return err
 	}
 	defer pool.Close()
 
-	tc, err := client.NewLazyClient(client.Options{HostPort: cfg.TemporalAddress, Namespace: cfg.TemporalNamespace,
-		Logger: tlog.NewStructuredLogger(log.With("component", "temporal"))})
+	topts := client.Options{HostPort: cfg.TemporalAddress, Namespace: cfg.TemporalNamespace,
+		Logger: tlog.NewStructuredLogger(log.With("component", "temporal"))}
+	if codec != nil {
+		topts = temporalcodec.WithCodec(topts, codec)
+	}
+	tc, err := client.NewLazyClient(topts)
 	if err != nil {
 		return fmt.Errorf("temporal client: %w", err)
 	}
@@ -154,15 +173,24 @@ func serve(ctx context.Context, cfg config.Config, log *slog.Logger, what string
 	if what == "worker" || what == "all" {
 		provider := payments.NewProvider(cfg, pool)
 		log.Info("payments", "provider", provider.Name())
-		w, err := worker.New(tc, worker.Deps{Config: cfg, Log: log, Pool: pool, Documents: docs, Payments: provider})
+		w, err := worker.New(tc, worker.Deps{Config: cfg, Log: log, Pool: pool, Documents: docs, Payments: provider,
+			BuildID: version})
 		if err != nil {
 			return err
 		}
+		// the outbox is delivered next to the activities that fill it (see docs/decisions.md)
+		sender := mail.NewSender(mail.SenderDeps{Pool: pool, Log: log, SMTP: cfg.SMTP, From: cfg.MailFrom, Documents: docs})
+		g.Go(func() error { return sender.Run(ctx) })
 		g.Go(func() error {
 			if err := w.Start(); err != nil {
 				return fmt.Errorf("start worker: %w", err)
 			}
-			log.Info("worker polling", "task_queue", cfg.TemporalTaskQueue, "temporal", cfg.TemporalAddress)
+			log.Info("worker polling", "task_queue", cfg.TemporalTaskQueue, "temporal", cfg.TemporalAddress,
+				"versioning", cfg.TemporalWorkerVersioning, "build_id", version)
+			if err := becomeCurrent(ctx, tc, cfg, log); err != nil {
+				w.Stop()
+				return err
+			}
 			// the sales keep running without the schedule, and an admin can close a month by
 			// hand, so a schedule Temporal refuses is an error to fix, not a reason to stop
 			scheduleCtx, cancel := context.WithTimeout(ctx, 30*time.Second)
@@ -182,7 +210,7 @@ func serve(ctx context.Context, cfg config.Config, log *slog.Logger, what string
 		reg := prometheus.NewRegistry()
 		reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
 		srv := api.New(api.Deps{Config: cfg, Log: log, Pool: pool, Temporal: tc, Registry: reg, Gatherer: reg, Web: web.Assets(),
-			Documents: docs})
+			Documents: docs, PayloadCodec: codec})
 		httpSrv := api.NewHTTPServer(cfg, cfg.HTTPAddr, srv.Handler())
 		metricsSrv := api.NewHTTPServer(cfg, cfg.MetricsAddr, srv.MetricsHandler())
 		for _, l := range []struct {
@@ -206,4 +234,54 @@ func serve(ctx context.Context, cfg config.Config, log *slog.Logger, what string
 		})
 	}
 	return g.Wait()
+}
+
+// payloadCodec is the codec every Temporal client of this process seals payloads with. Without
+// keys the process refuses to start: customers' personal data must not reach Temporal in
+// plaintext by accident. PAYLOAD_ENCRYPTION=off is the one way to run without (nil codec).
+func payloadCodec(cfg config.Config, log *slog.Logger) (*temporalcodec.Codec, error) {
+	if cfg.PayloadEncryptionOff {
+		log.Warn("PAYLOAD_ENCRYPTION=off: personal data goes to Temporal in plaintext")
+		return nil, nil
+	}
+	if len(cfg.PayloadKeys) == 0 {
+		return nil, errors.New("PAYLOAD_KEYS is empty: set it to id:base64key (`karso payload-key` prints one; " +
+			"`make run` keeps one in .data/payload-keys), or PAYLOAD_ENCRYPTION=off to run with plaintext payloads")
+	}
+	codec, err := temporalcodec.New(cfg.PayloadKeys)
+	if err != nil {
+		return nil, fmt.Errorf("PAYLOAD_KEYS: %w", err)
+	}
+	log.Info("payloads encrypted", "key_id", codec.CurrentKeyID(), "keys", len(cfg.PayloadKeys))
+	return codec, nil
+}
+
+// becomeCurrent makes a versioned worker's build the deployment's current version when
+// TEMPORAL_WORKER_SET_CURRENT says so (developer machines); otherwise the release pipeline
+// does it with `temporal worker deployment set-current-version` (docs/operations.md).
+func becomeCurrent(ctx context.Context, tc client.Client, cfg config.Config, log *slog.Logger) error {
+	if !cfg.TemporalWorkerVersioning || !cfg.TemporalWorkerSetCurrent {
+		return nil
+	}
+	ctx, cancel := context.WithTimeout(ctx, 60*time.Second)
+	defer cancel()
+	if err := worker.SetCurrentVersion(ctx, tc, cfg, version); err != nil {
+		return err
+	}
+	log.Info("worker deployment version is current", "deployment", cfg.TemporalDeploymentName, "build_id", version)
+	return nil
+}
+
+// printPayloadKey prints a fresh PAYLOAD_KEYS entry: put it first in PAYLOAD_KEYS to rotate.
+func printPayloadKey(args []string) error {
+	id := "k" + time.Now().Format("20060102")
+	if len(args) > 0 {
+		id = args[0]
+	}
+	k, err := temporalcodec.NewKey(id)
+	if err != nil {
+		return err
+	}
+	fmt.Println(temporalcodec.FormatKeys([]temporalcodec.Key{k}))
+	return nil
 }

@@ -11,6 +11,20 @@ import (
 	"github.com/google/uuid"
 )
 
+type ApiKey struct {
+	ID            int64
+	Name          string
+	Prefix        string
+	SecretHash    []byte
+	Scopes        []string
+	RatePerMinute int32
+	CreatedBy     *int64
+	CreatedAt     time.Time
+	RotatedAt     *time.Time
+	LastUsedAt    *time.Time
+	RevokedAt     *time.Time
+}
+
 type AuditLog struct {
 	ID         int64
 	ActorID    *int64
@@ -80,6 +94,16 @@ type DocumentTemplateVersion struct {
 	CreatedAt   time.Time
 }
 
+type IdempotencyKey struct {
+	ApiKeyID    int64
+	Key         string
+	Route       string
+	RequestHash []byte
+	Status      int32
+	Response    []byte
+	CreatedAt   time.Time
+}
+
 type LedgerEntry struct {
 	ID            int64
 	PostingID     uuid.UUID
@@ -101,21 +125,52 @@ type LedgerPosting struct {
 }
 
 type MailOutbox struct {
-	ID        int64
-	ToAddress string
-	Subject   string
-	Body      string
-	Kind      string
-	SaleID    *uuid.UUID
-	DedupKey  *string
-	CreatedAt time.Time
-	SentAt    *time.Time
+	ID            int64
+	ToAddress     string
+	Subject       string
+	Body          string
+	Kind          string
+	SaleID        *uuid.UUID
+	DedupKey      *string
+	CreatedAt     time.Time
+	SentAt        *time.Time
+	Status        string
+	Locale        string
+	HtmlBody      string
+	UserID        *int64
+	Attachments   []uuid.UUID
+	Attempts      int32
+	NextAttemptAt time.Time
+	ClaimedUntil  *time.Time
+	LastError     string
+	FailedAt      *time.Time
+	UpdatedAt     time.Time
 }
 
 type ManagerSalon struct {
 	ManagerID  int64
 	SalonID    int64
 	AssignedAt time.Time
+}
+
+type Notification struct {
+	ID        int64
+	UserID    int64
+	Kind      string
+	Title     string
+	Body      string
+	Link      string
+	SaleID    *uuid.UUID
+	DedupKey  *string
+	CreatedAt time.Time
+	ReadAt    *time.Time
+}
+
+type NotificationPreference struct {
+	UserID    int64
+	Kind      string
+	Mail      bool
+	UpdatedAt time.Time
 }
 
 type Partner struct {
@@ -137,6 +192,17 @@ type Partner struct {
 	CreditLimitKopecks int64
 	CreatedAt          time.Time
 	UpdatedAt          time.Time
+	Channel            string
+}
+
+type PasswordResetToken struct {
+	ID        int64
+	UserID    int64
+	TokenHash []byte
+	Ip        string
+	CreatedAt time.Time
+	ExpiresAt time.Time
+	UsedAt    *time.Time
 }
 
 type Payment struct {
@@ -168,6 +234,18 @@ type PaymentAttempt struct {
 	Result         string
 	DeclineCode    string
 	At             time.Time
+}
+
+type PersonalDataConsent struct {
+	ID          int64
+	SaleID      uuid.UUID
+	ApiKeyID    int64
+	TextVersion string
+	ConsentedAt time.Time
+	CustomerIp  string
+	CallerIp    string
+	UserAgent   string
+	RecordedAt  time.Time
 }
 
 type ReportTemplate struct {
@@ -331,6 +409,10 @@ type Task struct {
 	DedupKey   *string
 	CreatedAt  time.Time
 	DoneAt     *time.Time
+	PaymentID  *uuid.UUID
+	PartnerID  *int64
+	Link       string
+	DoneBy     *int64
 }
 
 type User struct {
@@ -348,6 +430,21 @@ type User struct {
 	LastLoginAt  *time.Time
 	CreatedAt    time.Time
 	UpdatedAt    time.Time
+}
+
+type VehicleMake struct {
+	ID        int64
+	Name      string
+	Aliases   []string
+	Active    bool
+	UpdatedAt time.Time
+}
+
+type VehicleModel struct {
+	ID      int64
+	MakeID  int64
+	Name    string
+	Aliases []string
 }
 
 type WebhookEvent struct {

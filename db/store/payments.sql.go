@@ -75,6 +75,24 @@ func (q *Queries) AddPaymentAttempt(ctx context.Context, arg AddPaymentAttemptPa
 	return i, err
 }
 
+const attemptResult = `-- name: AttemptResult :one
+SELECT result FROM payment_attempts WHERE payment_id = $1 AND n = $2
+`
+
+type AttemptResultParams struct {
+	PaymentID uuid.UUID
+	N         int32
+}
+
+// What PostgreSQL recorded for an attempt: the pay page and the verified webhook record the
+// result before they signal the sale, so the workflow believes only a result found here.
+func (q *Queries) AttemptResult(ctx context.Context, arg AttemptResultParams) (string, error) {
+	row := q.db.QueryRow(ctx, attemptResult, arg.PaymentID, arg.N)
+	var result string
+	err := row.Scan(&result)
+	return result, err
+}
+
 const createPayment = `-- name: CreatePayment :exec
 INSERT INTO payments (id, sale_id, partner_id, purpose, method, status, amount_kopecks, pay_token, due_on)
 VALUES ($1, $2, $3, $4, $5, 'pending',

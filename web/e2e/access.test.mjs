@@ -75,6 +75,16 @@ describe('errors and access', { concurrency: false }, () => {
     await page.context().close()
   })
 
+  test('the admin finds the stuck sales page from the menu', { timeout: 60_000 }, async () => {
+    const page = await newPage(browser)
+    await login(page, 'admin@karso.test')
+    await page.locator('[data-testid="menu-admin-stuck-sales"]').click()
+    await page.waitForURL((u) => u.pathname === '/admin/stuck-sales')
+    await page.locator('[data-testid="stuck-table"], [data-testid="stuck-empty"]').first().waitFor()
+    await screenshot(page, 'admin-stuck-sales.png')
+    await page.context().close()
+  })
+
   test('the dealer dashboard works at phone width', { timeout: 60_000 }, async () => {
     const page = await newPage(browser, { phone: true })
     await login(page, 'dealer@karso.test')

@@ -1,10 +1,20 @@
 // Every call the cabinets make to the Karso API, typed. When the backend's shapes settle,
 // fix them here (and in types.ts) and the compiler points at every screen that must follow.
 
-import { API_BASE, buildQuery, http } from './http'
+import { API_BASE, buildQuery, http, revalidate } from './http'
 import type {
+  APIKey,
+  APIKeyInput,
+  APIKeySecret,
+  VehicleMake,
+  VehicleMakeInput,
+  MailPreference,
+  Notification,
+  NotificationSummary,
+  Task,
   ApprovalItem,
   AuditEntry,
+  StuckSale,
   AuditFilter,
   DocumentFilter,
   DocumentItem,
@@ -52,10 +62,13 @@ import type {
   Vehicle,
   VehicleInput,
   Locale,
+  MailDetail,
+  MailFilter,
+  MailMessage,
 } from './types'
 
 export * from './types'
-export { ApiError, isApiError, configureApi, API_BASE } from './http'
+export { ApiError, isApiError, configureApi, API_BASE, type Revalidated } from './http'
 
 const enc = encodeURIComponent
 
@@ -67,6 +80,25 @@ export const authApi = {
   updateMe: (patch: { full_name: string; phone: string; locale: Locale }) => http.patch<User>('/me', patch),
   changePassword: (current_password: string, new_password: string) =>
     http.post<void>('/me/password', { current_password, new_password }),
+  /** Always 202 with the same message, whether or not the address has an account. */
+  requestPasswordReset: (email: string) =>
+    http.post<{ message: string }>('/auth/password-reset', { email }, { noAuthRedirect: true }),
+  confirmPasswordReset: (token: string, new_password: string) =>
+    http.post<void>('/auth/password-reset/confirm', { token, new_password }, { noAuthRedirect: true }),
+}
+
+export const notificationsApi = {
+  list: (f: { unread?: boolean; page?: number; per_page?: number }) =>
+    http.get<ListResponse<Notification>>('/notifications', f),
+  /** The bell's counters; 304 (notModified) while nothing changed since etag. */
+  summary: (etag: string | null) => revalidate<NotificationSummary>('/notifications/summary', etag),
+  read: (id: number) => http.post<Notification>(`/notifications/${id}/read`),
+  readAll: () => http.post<{ marked: number }>('/notifications/read-all'),
+  tasks: (f: { done?: boolean | ''; page?: number; per_page?: number }) => http.get<ListResponse<Task>>('/tasks', f),
+  done: (id: number) => http.post<Task>(`/tasks/${id}/done`),
+  preferences: () => http.get<ItemsResponse<MailPreference>>('/me/notification-preferences'),
+  setPreferences: (items: { kind: string; mail: boolean }[]) =>
+    http.put<ItemsResponse<MailPreference>>('/me/notification-preferences', { items }),
 }
 
 export const usersApi = {
@@ -96,8 +128,24 @@ export const managersApi = {
     http.put<ItemsResponse<Salon>>(`/managers/${managerId}/salons`, { salon_ids: salonIds }),
 }
 
+/** The admin's «Почта» page: every message queued, how its delivery went, sending a failed one again. */
+export const mailApi = {
+  list: (f: MailFilter) => http.get<ListResponse<MailMessage>>('/admin/mail', f),
+  get: (id: number) => http.get<MailDetail>(`/admin/mail/${id}`),
+  resend: (id: number) => http.post<MailMessage>(`/admin/mail/${id}/resend`),
+}
+
 export const auditApi = {
   list: (f: AuditFilter) => http.get<ListResponse<AuditEntry>>('/audit', f),
+  stuckSales: (f: PageParams) => http.get<ListResponse<StuckSale>>('/stuck-sales', f),
+}
+
+export const apiKeysApi = {
+  list: () => http.get<ItemsResponse<APIKey>>('/api-keys'),
+  create: (k: APIKeyInput) => http.post<APIKeySecret>('/api-keys', k),
+  update: (id: number, k: APIKeyInput) => http.patch<APIKey>(`/api-keys/${id}`, k),
+  rotate: (id: number) => http.post<APIKeySecret>(`/api-keys/${id}/rotate`),
+  revoke: (id: number) => http.post<APIKey>(`/api-keys/${id}/revoke`),
 }
 
 export const salesApi = {
@@ -151,6 +199,12 @@ export function quoteFromAnswer(res: QuoteAnswer | Quote): Quote {
 export const quotesApi = {
   quote: async (q: QuoteRequest, signal?: AbortSignal) =>
     quoteFromAnswer(await http.post<QuoteAnswer | Quote>('/quotes', q, { signal })),
+}
+
+export const vehicleCatalogApi = {
+  list: () => http.get<ItemsResponse<VehicleMake>>('/vehicle-makes'),
+  create: (m: VehicleMakeInput) => http.post<VehicleMake>('/vehicle-makes', m),
+  update: (id: number, m: VehicleMakeInput) => http.put<VehicleMake>(`/vehicle-makes/${id}`, m),
 }
 
 export const tariffsApi = {

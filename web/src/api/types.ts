@@ -149,6 +149,118 @@ export interface AuditEntry {
   ip?: string | null
 }
 
+/** A sale an operator must look at (GET /stuck-sales). */
+/** A scope an integration key may hold (docs/openapi.yaml, tag api-keys). */
+export type APIKeyScope = 'quotes' | 'sales:create' | 'sales:read' | 'webhooks'
+export const API_KEY_SCOPES: APIKeyScope[] = ['quotes', 'sales:create', 'sales:read', 'webhooks']
+
+/** An integration key as the admin sees it: never its secret. */
+export interface APIKey {
+  id: number
+  name: string
+  /** ksk_live_ and eight characters: names the key in lists, logs and the audit trail. */
+  prefix: string
+  scopes: APIKeyScope[]
+  rate_per_minute: number
+  created_by: number | null
+  created_at: string
+  rotated_at: string | null
+  last_used_at: string | null
+  revoked_at: string | null
+}
+
+export interface APIKeyInput {
+  name: string
+  scopes: APIKeyScope[]
+  rate_per_minute?: number
+}
+
+/** Creating or rotating a key: the only answer that carries the secret. */
+export interface APIKeySecret {
+  key: APIKey
+  secret: string
+}
+
+export interface StuckSale {
+  sale_id: string
+  reason: 'read_model_behind' | 'contract_failing'
+  since: string
+  detail: string
+  stored_revision: number | null
+  workflow_revision: number
+  contract_number: string | null
+  status: string | null
+  salon_name: string | null
+}
+
+// ── mail ────────────────────────────────────────────────────────────────────
+
+/** How a message's delivery stands (GET /admin/mail). */
+export const MAIL_STATUSES = ['queued', 'sending', 'sent', 'failed'] as const
+export type MailStatus = (typeof MAIL_STATUSES)[number]
+
+/** The kinds of mail the platform sends (mail/templates/<kind>.tmpl on the server). */
+export const MAIL_KINDS = [
+  'payment_link',
+  'payment_retry',
+  'invoice_issued',
+  'invoice_overdue',
+  'contract_paid',
+  'upsell_receipt',
+  'addendum',
+  'cancellation',
+  'approval_requested',
+  'approval_reminder',
+  'approval_alert',
+  'sale_approved',
+  'changes_requested',
+  'sale_rejected',
+  'payment_received',
+  'payment_failed',
+  'month_closed',
+  'closing_ledger_mismatch',
+] as const
+
+/** One message of the outbox, as the «Почта» page lists it. */
+export interface MailMessage {
+  id: number
+  to: string
+  subject: string
+  kind: string
+  locale: Locale
+  status: MailStatus
+  attempts: number
+  /** the server's last answer (250 … once sent, the refusal when failed) or why an attempt did not go through */
+  reason: string
+  attachment_count: number
+  sale_id: string | null
+  created_at: string
+  next_attempt_at: string | null
+  sent_at: string | null
+  failed_at: string | null
+  preview: string
+}
+
+export interface MailAttachment {
+  document_id: string
+  kind: string
+  file_name: string
+  size_bytes: number
+  download_url: string
+}
+
+/** One message whole (GET /admin/mail/{id}). */
+export interface MailDetail extends MailMessage {
+  text: string
+  html: string
+  attachments: MailAttachment[]
+}
+
+export interface MailFilter extends PageParams {
+  status?: MailStatus | ''
+  kind?: string
+}
+
 export interface AuditFilter extends PageParams {
   actor_id?: number | ''
   entity_type?: string
@@ -193,10 +305,35 @@ export interface Vehicle {
   engine_volume_cc: number
   category: VehicleCategory
   sold_on: string
+  /** the catalogue's make and model the server resolved; absent for one typed in as other */
+  make_id?: number
+  model_id?: number
+}
+
+export interface VehicleModel {
+  id: number
+  name: string
+  aliases: string[]
+}
+
+/** A make of the catalogue (GET /vehicle-makes) with its Latin and Cyrillic spellings. */
+export interface VehicleMake {
+  id: number
+  name: string
+  aliases: string[]
+  active: boolean
+  models: VehicleModel[]
+}
+
+export interface VehicleMakeInput {
+  name: string
+  aliases?: string[]
+  active?: boolean
+  models?: { name: string; aliases?: string[] }[]
 }
 
 /** What PUT /sales/{id}/vehicle accepts: empty numbers are sent as null for the server to name. */
-export type VehicleInput = Omit<Vehicle, 'year' | 'mileage_km' | 'engine_power_hp' | 'engine_volume_cc' | 'category'> & {
+export type VehicleInput = Omit<Vehicle, 'make_id' | 'model_id' | 'year' | 'mileage_km' | 'engine_power_hp' | 'engine_volume_cc' | 'category'> & {
   year: number | null
   mileage_km: number | null
   engine_power_hp: number | null
@@ -714,4 +851,51 @@ export interface ClosingStarted {
   month: string
   workflow_id: string
   run_id: string
+}
+
+// --- the notification centre (docs/openapi.yaml: notifications) ------------------------------
+
+/** One notice in the bell. `link` is a path of the cabinets ('' when it is about nothing). */
+export interface Notification {
+  id: number
+  kind: string
+  title: string
+  body: string
+  link: string
+  sale_id: string | null
+  read: boolean
+  read_at: string | null
+  created_at: string
+}
+
+/** The bell's counters, polled with ETag / If-None-Match. */
+export interface NotificationSummary {
+  unread: number
+  open_tasks: number
+  approvals_waiting: number
+  latest_id: number
+}
+
+/** A work item: the caller's own or left for their whole role (assigned_to_me false). */
+export interface Task {
+  id: number
+  kind: string
+  title: string
+  link: string
+  sale_id: string | null
+  payment_id: string | null
+  partner_id: number | null
+  assigned_to_me: boolean
+  done: boolean
+  done_at: string | null
+  /** '' when the sale or payment settled it by itself */
+  done_by_name: string
+  created_at: string
+}
+
+/** Whether one kind of notice also comes by mail (the bell shows it always). */
+export interface MailPreference {
+  kind: string
+  label: string
+  mail: boolean
 }

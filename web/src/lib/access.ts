@@ -28,10 +28,15 @@ export const ROUTE_ROLES = {
   'admin-assignments': ['admin'],
   'admin-tariffs': ['admin'],
   'admin-tariff': ['admin'],
+  'admin-vehicle-makes': ['admin'],
   'admin-templates': ['admin'],
   'admin-template': ['admin'],
   'admin-audit': ['admin'],
+  'admin-stuck-sales': ['admin'],
+  'admin-mail': ['admin'],
+  'admin-api-keys': ['admin'],
   profile: ['dealer', 'manager', 'finance', 'admin'],
+  notifications: ['dealer', 'manager', 'finance', 'admin'],
 } as const satisfies Record<string, readonly Role[]>
 
 export type RouteName = keyof typeof ROUTE_ROLES
@@ -87,8 +92,12 @@ const MENUS: Record<Role, MenuItem[]> = {
     item('admin-salons', '/admin/salons', 'menu.salons', 'Shop'),
     item('admin-assignments', '/admin/assignments', 'menu.assignments', 'Connection'),
     item('admin-tariffs', '/admin/tariffs', 'menu.tariffs', 'PriceTag'),
+    item('admin-vehicle-makes', '/admin/vehicle-makes', 'menu.vehicleMakes', 'Van'),
     item('admin-templates', '/admin/templates', 'menu.templates', 'Document'),
     item('admin-audit', '/admin/audit', 'menu.audit', 'List'),
+    item('admin-stuck-sales', '/admin/stuck-sales', 'menu.stuckSales', 'AlarmClock'),
+    item('admin-mail', '/admin/mail', 'menu.mail', 'Message'),
+    item('admin-api-keys', '/admin/api-keys', 'menu.apiKeys', 'Key'),
     item('sales', '/sales', 'menu.sales', 'Tickets', 'menu.groupWork'),
     item('approvals', '/approvals', 'menu.approvals', 'Stamp'),
     item('payments', '/finance/payments', 'menu.payments', 'Wallet'),

@@ -22,6 +22,19 @@ const r = (
 export const routes: RouteRecordRaw[] = [
   { path: '/login', name: 'login', component: LoginView, meta: { public: true, title: 'login.title' } },
   {
+    path: '/forgot-password',
+    name: 'forgot-password',
+    component: () => import('@/views/common/ForgotPasswordView.vue'),
+    meta: { public: true, title: 'reset.forgotTitle' },
+  },
+  {
+    // the link of the reset mail: PUBLIC_URL/reset-password?token=…
+    path: '/reset-password',
+    name: 'reset-password',
+    component: () => import('@/views/common/ResetPasswordView.vue'),
+    meta: { public: true, title: 'reset.title' },
+  },
+  {
     path: '/',
     component: AppLayout,
     children: [
@@ -49,10 +62,15 @@ export const routes: RouteRecordRaw[] = [
       r('admin/assignments', 'admin-assignments', () => import('@/views/admin/AssignmentsView.vue'), 'menu.assignments'),
       r('admin/tariffs', 'admin-tariffs', () => import('@/views/admin/TariffsView.vue'), 'menu.tariffs'),
       r('admin/tariffs/:code', 'admin-tariff', () => import('@/views/admin/TariffView.vue'), 'tariffs.card'),
+      r('admin/vehicle-makes', 'admin-vehicle-makes', () => import('@/views/admin/VehicleMakesView.vue'), 'menu.vehicleMakes'),
       r('admin/templates', 'admin-templates', () => import('@/views/admin/TemplatesView.vue'), 'menu.templates'),
       r('admin/templates/:code', 'admin-template', () => import('@/views/admin/TemplateView.vue'), 'templates.card'),
       r('admin/audit', 'admin-audit', () => import('@/views/admin/AuditView.vue'), 'menu.audit'),
+      r('admin/api-keys', 'admin-api-keys', () => import('@/views/admin/APIKeysView.vue'), 'menu.apiKeys'),
+      r('admin/stuck-sales', 'admin-stuck-sales', () => import('@/views/admin/StuckSalesView.vue'), 'menu.stuckSales'),
+      r('admin/mail', 'admin-mail', () => import('@/views/admin/MailView.vue'), 'menu.mail'),
       r('profile', 'profile', () => import('@/views/common/ProfileView.vue'), 'menu.profile'),
+      r('notifications', 'notifications', () => import('@/views/common/NotificationsView.vue'), 'notices.title'),
       {
         path: 'forbidden',
         name: 'forbidden',
