@@ -27,7 +27,9 @@ type fuzzTarget struct {
 // handler answers 500, so it fails too — and bad input gets its 4xx before any workflow or
 // acquirer sees it.
 //
-// scripts/test.sh runs it for 30 s: go test -run '^$' -fuzz FuzzRequestBodies -fuzztime 30s ./api/
+// scripts/test.sh runs it for 30 s: go test -run '^$' -fuzz FuzzRequestBodies -fuzztime 30s
+// -fuzzminimizetime 3s ./api/ (minimising each new input for the default minute would leave
+// the workers idle for most of the 30 s)
 // (its fuzzing processes serve the API on this process's PostgreSQL and Temporal: see TestMain).
 func FuzzRequestBodies(f *testing.F) {
 	c := newFuzzClient(f)

@@ -34,7 +34,7 @@ say "go test (unit and integration)"
 go test -count=1 -timeout 30m ./...
 
 say "fuzz: the wizard's steps and the payment page over the real stack, 30 s"
-go test -count=1 -run '^$' -fuzz FuzzRequestBodies -fuzztime 30s ./api/
+go test -count=1 -run '^$' -fuzz FuzzRequestBodies -fuzztime 30s -fuzzminimizetime 3s ./api/
 
 if [ -f web/package.json ]; then
   say "cabinets: unit tests"
