@@ -3,7 +3,7 @@
 // Needs the whole stack running (make run).
 import assert from 'node:assert/strict'
 import { after, before, describe, test } from 'node:test'
-import { BASE, assertServerUp, confirmBox, fill, input, launch, login, newPage, screenshot } from './helpers.mjs'
+import { BASE, assertNoCspViolations, assertServerUp, confirmBox, fill, input, launch, login, newPage, screenshot } from './helpers.mjs'
 
 let browser
 
@@ -14,6 +14,7 @@ before(async () => {
 
 after(async () => {
   await browser?.close()
+  assertNoCspViolations()
 })
 
 /** The public quote's status with a key, as the website would call it. */

@@ -18,15 +18,25 @@ after(async () => {
 })
 
 const pages = {
-  'dealer@karso.test': ['/dashboard', '/sales', '/sales/new', '/stats', '/reports', '/documents', '/profile'],
-  'manager@karso.test': ['/approvals', '/my-salons', '/sales', '/stats', '/reports'],
+  'dealer@karso.test': ['/dashboard', '/sales', '/sales/new', '/stats', '/reports', '/documents', '/notifications', '/profile'],
+  'manager@karso.test': ['/approvals', '/my-salons', '/sales', '/stats', '/reports', '/notifications'],
   'finance@karso.test': ['/finance/payments', '/finance/overdue', '/finance/closings', '/documents', '/stats', '/reports'],
   'admin@karso.test': ['/admin/users', '/admin/partners', '/admin/partners/1', '/admin/salons', '/admin/assignments',
-    '/admin/tariffs', '/admin/tariffs/basic', '/admin/templates', '/admin/templates/contract', '/admin/audit',
-    '/approvals', '/sales', '/stats', '/reports', '/documents', '/finance/payments', '/finance/closings', '/profile'],
+    '/admin/tariffs', '/admin/tariffs/basic', '/admin/vehicle-makes', '/admin/templates', '/admin/templates/contract',
+    '/admin/audit', '/admin/api-keys', '/admin/stuck-sales', '/admin/mail', '/approvals', '/sales', '/stats', '/reports',
+    '/documents', '/finance/payments', '/finance/closings', '/profile'],
 }
 
 describe('the CSP holds on every page', { concurrency: false }, () => {
+  test('the pages before sign-in', { timeout: 60_000 }, async () => {
+    const page = await newPage(browser)
+    for (const path of ['/login', '/forgot-password', '/reset-password?token=none']) {
+      await page.goto(path)
+      await page.waitForLoadState('networkidle')
+    }
+    await page.context().close()
+  })
+
   for (const [email, paths] of Object.entries(pages)) {
     test(`${email} opens every page of their cabinet`, { timeout: 120_000 }, async () => {
       const page = await newPage(browser)

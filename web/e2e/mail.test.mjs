@@ -4,7 +4,7 @@
 // Mailpit has it — and the second failed with the server's answer, and sends it again.
 import assert from 'node:assert/strict'
 import { after, before, describe, test } from 'node:test'
-import { BASE, PASSWORD, assertServerUp, confirmBox, input, launch, login, newPage, randomVin, reloadUntil, screenshot } from './helpers.mjs'
+import { BASE, assertNoCspViolations, PASSWORD, assertServerUp, confirmBox, input, launch, login, newPage, randomVin, reloadUntil, screenshot } from './helpers.mjs'
 
 const MAILPIT = (process.env.MAILPIT_URL || 'http://127.0.0.1:8025').replace(/\/$/, '')
 const tag = Date.now().toString(36)
@@ -65,6 +65,7 @@ before(async () => {
 
 after(async () => {
   await browser?.close()
+  assertNoCspViolations()
 })
 
 describe('the «Почта» page', { concurrency: false }, () => {

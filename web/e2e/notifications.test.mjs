@@ -15,6 +15,7 @@ import {
   outboxMail,
   screenshot,
   submitFlaggedSale,
+  assertNoCspViolations,
 } from './helpers.mjs'
 
 let browser
@@ -26,6 +27,7 @@ before(async () => {
 
 after(async () => {
   await browser?.close()
+  assertNoCspViolations()
 })
 
 const countOf = (page, testid) =>
