@@ -44,6 +44,8 @@ type Config struct {
 	// TemporalWorkerSetCurrent makes a versioned worker set its own build as the deployment's
 	// current version once it polls (developer machines; a release pipeline sets it instead).
 	TemporalWorkerSetCurrent bool
+	// TemporalTLS is mutual TLS to the Temporal frontend (TEMPORAL_TLS_*), off by default.
+	TemporalTLS TemporalTLS
 
 	CompanyTZ *time.Location
 	BlobURL   string
@@ -117,6 +119,8 @@ func read() (Config, error) {
 		StripeAPIBase:          os.Getenv("STRIPE_API_BASE"),
 	}
 	c.PublicURL = strings.TrimRight(env("PUBLIC_URL", "http://"+c.HTTPAddr), "/")
+	c.TemporalTLS = TemporalTLS{CAFile: os.Getenv("TEMPORAL_TLS_CA"), CertFile: os.Getenv("TEMPORAL_TLS_CERT"),
+		KeyFile: os.Getenv("TEMPORAL_TLS_KEY"), ServerName: os.Getenv("TEMPORAL_TLS_SERVER_NAME")}
 
 	var err error
 	if c.CompanyTZ, err = time.LoadLocation(env("COMPANY_TZ", "Europe/Moscow")); err != nil {

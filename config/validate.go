@@ -75,6 +75,22 @@ var rules = []rule{
 	{"TEMPORAL_WORKER_VERSIONING", "true or false", func(Config) bool { return true }},
 	{"TEMPORAL_DEPLOYMENT_NAME", "1 to 255 characters", func(c Config) bool { return between(len(c.TemporalDeploymentName), 1, 255) }},
 	{"TEMPORAL_WORKER_SET_CURRENT", "true or false", func(Config) bool { return true }},
+	// mutual TLS to Temporal: the three files together (each readable PEM), or none
+	{"TEMPORAL_TLS_CA", "a readable PEM file, with TEMPORAL_TLS_CERT and TEMPORAL_TLS_KEY, or empty", func(c Config) bool {
+		_, err := c.TemporalTLS.ClientConfig()
+		return err == nil
+	}},
+	{"TEMPORAL_TLS_CERT", "a readable PEM certificate, with TEMPORAL_TLS_CA and TEMPORAL_TLS_KEY, or empty", func(c Config) bool {
+		_, err := c.TemporalTLS.ClientConfig()
+		return err == nil
+	}},
+	{"TEMPORAL_TLS_KEY", "the readable PEM key of TEMPORAL_TLS_CERT, or empty", func(c Config) bool {
+		_, err := c.TemporalTLS.ClientConfig()
+		return err == nil
+	}},
+	{"TEMPORAL_TLS_SERVER_NAME", "a host name, or empty (the host of TEMPORAL_ADDRESS)", func(c Config) bool {
+		return len(c.TemporalTLS.ServerName) <= 253 && !strings.ContainsAny(c.TemporalTLS.ServerName, " /:")
+	}},
 	{"COMPANY_TZ", "an IANA time zone such as Europe/Moscow", func(c Config) bool { return c.CompanyTZ != nil }},
 	{"BLOB_URL", "a file:// folder or an s3:// bucket URL", func(c Config) bool {
 		u, err := url.Parse(c.BlobURL)

@@ -156,6 +156,10 @@ func serve(ctx context.Context, cfg config.Config, log *slog.Logger, what string
 	if codec != nil {
 		topts = temporalcodec.WithCodec(topts, codec)
 	}
+	// mutual TLS to Temporal's frontend when TEMPORAL_TLS_* name the files (docker-compose.yml)
+	if topts.ConnectionOptions.TLS, err = cfg.TemporalTLS.ClientConfig(); err != nil {
+		return fmt.Errorf("temporal tls: %w", err)
+	}
 	tc, err := client.NewLazyClient(topts)
 	if err != nil {
 		return fmt.Errorf("temporal client: %w", err)
