@@ -118,6 +118,34 @@ type ManagerSalon struct {
 	AssignedAt time.Time
 }
 
+type News struct {
+	ID                int64
+	Title             string
+	BodyMd            string
+	BodyHtml          string
+	AuthorID          int64
+	Status            string
+	PublishAt         *time.Time
+	Pinned            bool
+	RequiresAck       bool
+	RemindAfterDays   int32
+	EscalateAfterDays int32
+	AudienceRoles     []string
+	AudiencePartners  []int64
+	AudienceRegions   []string
+	AudienceCities    []string
+	CreatedAt         time.Time
+	UpdatedAt         time.Time
+	ArchivedAt        *time.Time
+}
+
+type NewsRead struct {
+	NewsID         int64
+	UserID         int64
+	ReadAt         time.Time
+	AcknowledgedAt *time.Time
+}
+
 type Partner struct {
 	ID                 int64
 	Name               string
