@@ -118,7 +118,7 @@ func (s *Server) Handler() http.Handler {
 	s.mountFinance(authed) // payments for finance, the accounting archive (api/finance.go, api/documents.go)
 	s.mountClosings(authed)
 	s.mountNews(authed) // news and announcements (api/news.go)
-	s.mountCodec(v1) // the Temporal UI's codec endpoint, admins only (api/codec.go)
+	s.mountCodec(v1)    // the Temporal UI's codec endpoint, admins only (api/codec.go)
 
 	r.NoMethod(func(c *gin.Context) { fail(c, http.StatusMethodNotAllowed, "method_not_allowed") })
 	r.NoRoute(s.noRoute)
