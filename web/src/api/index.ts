@@ -6,6 +6,12 @@ import type {
   ApprovalItem,
   AuditEntry,
   StuckSale,
+  AckReport,
+  NewsAuthorLine,
+  NewsFeedItem,
+  NewsInput,
+  NewsItem,
+  UnreadNews,
   AuditFilter,
   DocumentFilter,
   DocumentItem,
@@ -244,4 +250,19 @@ export async function fetchAll<T, F extends PageParams>(
 /** A list endpoint may answer {items} or the paged shape; both read as items. */
 export function itemsOf<T>(res: { items?: T[] } | null | undefined): T[] {
   return res?.items ?? []
+}
+
+export const newsApi = {
+  feed: (f: PageParams & { unread?: boolean }) => http.get<ListResponse<NewsFeedItem>>('/news', f),
+  unread: () => http.get<UnreadNews>('/news/unread'),
+  manage: (f: PageParams & { status?: string }) => http.get<ListResponse<NewsAuthorLine>>('/news/manage', f),
+  get: (id: number) => http.get<NewsItem>(`/news/${id}`),
+  create: (n: NewsInput) => http.post<NewsItem>('/news', n),
+  update: (id: number, n: Partial<NewsInput>) => http.patch<NewsItem>(`/news/${id}`, n),
+  publish: (id: number, publishAt?: string | null) =>
+    http.post<NewsItem>(`/news/${id}/publish`, publishAt ? { publish_at: publishAt } : undefined),
+  archive: (id: number) => http.post<NewsItem>(`/news/${id}/archive`),
+  acknowledge: (id: number) => http.post<{ acknowledged_at: string }>(`/news/${id}/acknowledge`),
+  acknowledgements: (id: number) => http.get<AckReport>(`/news/${id}/acknowledgements`),
+  acknowledgementsXlsxUrl: (id: number) => `${API_BASE}/news/${id}/acknowledgements.xlsx`,
 }

@@ -32,6 +32,9 @@ export const ROUTE_ROLES = {
   'admin-template': ['admin'],
   'admin-audit': ['admin'],
   'admin-stuck-sales': ['admin'],
+  news: ['dealer', 'manager', 'finance', 'admin'],
+  'news-item': ['dealer', 'manager', 'finance', 'admin'],
+  'news-manage': ['admin', 'manager'],
   profile: ['dealer', 'manager', 'finance', 'admin'],
 } as const satisfies Record<string, readonly Role[]>
 
@@ -65,6 +68,7 @@ const MENUS: Record<Role, MenuItem[]> = {
     item('documents', '/documents', 'menu.documents', 'Folder'),
     item('stats', '/stats', 'menu.stats', 'TrendCharts'),
     item('reports', '/reports', 'menu.reports', 'DataAnalysis'),
+    item('news', '/news', 'menu.news', 'Bell'),
   ],
   manager: [
     item('approvals', '/approvals', 'menu.approvals', 'Stamp'),
@@ -72,6 +76,8 @@ const MENUS: Record<Role, MenuItem[]> = {
     item('manager-salons', '/my-salons', 'menu.mySalons', 'Shop'),
     item('stats', '/stats', 'menu.stats', 'TrendCharts'),
     item('reports', '/reports', 'menu.reports', 'DataAnalysis'),
+    item('news', '/news', 'menu.news', 'Bell'),
+    item('news-manage', '/news/manage', 'menu.newsManage', 'EditPen'),
   ],
   finance: [
     item('payments', '/finance/payments', 'menu.payments', 'Wallet'),
@@ -81,6 +87,7 @@ const MENUS: Record<Role, MenuItem[]> = {
     item('sales', '/sales', 'menu.sales', 'Tickets'),
     item('stats', '/stats', 'menu.stats', 'TrendCharts'),
     item('reports', '/reports', 'menu.reports', 'DataAnalysis'),
+    item('news', '/news', 'menu.news', 'Bell'),
   ],
   admin: [
     item('admin-users', '/admin/users', 'menu.users', 'User', 'menu.groupAdmin'),
@@ -91,6 +98,7 @@ const MENUS: Record<Role, MenuItem[]> = {
     item('admin-templates', '/admin/templates', 'menu.templates', 'Document'),
     item('admin-audit', '/admin/audit', 'menu.audit', 'List'),
     item('admin-stuck-sales', '/admin/stuck-sales', 'menu.stuckSales', 'AlarmClock'),
+    item('news-manage', '/news/manage', 'menu.newsManage', 'EditPen'),
     item('sales', '/sales', 'menu.sales', 'Tickets', 'menu.groupWork'),
     item('approvals', '/approvals', 'menu.approvals', 'Stamp'),
     item('payments', '/finance/payments', 'menu.payments', 'Wallet'),
@@ -98,6 +106,7 @@ const MENUS: Record<Role, MenuItem[]> = {
     item('stats', '/stats', 'menu.stats', 'TrendCharts'),
     item('reports', '/reports', 'menu.reports', 'DataAnalysis'),
     item('closings', '/finance/closings', 'menu.closings', 'Finished'),
+    item('news', '/news', 'menu.news', 'Bell'),
   ],
 }
 

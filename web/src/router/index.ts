@@ -53,6 +53,9 @@ export const routes: RouteRecordRaw[] = [
       r('admin/templates/:code', 'admin-template', () => import('@/views/admin/TemplateView.vue'), 'templates.card'),
       r('admin/audit', 'admin-audit', () => import('@/views/admin/AuditView.vue'), 'menu.audit'),
       r('admin/stuck-sales', 'admin-stuck-sales', () => import('@/views/admin/StuckSalesView.vue'), 'menu.stuckSales'),
+      r('news', 'news', () => import('@/views/news/NewsListView.vue'), 'menu.news'),
+      r('news/manage', 'news-manage', () => import('@/views/news/NewsManageView.vue'), 'menu.newsManage'),
+      r('news/:id(\\d+)', 'news-item', () => import('@/views/news/NewsView.vue'), 'menu.news'),
       r('profile', 'profile', () => import('@/views/common/ProfileView.vue'), 'menu.profile'),
       {
         path: 'forbidden',
