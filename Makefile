@@ -1,14 +1,14 @@
 # Karso PRM — the two commands a newcomer needs are `make run` and `make test`.
 .PHONY: run test tools generate build web vet bench clean
 
-run: ## run the whole system on local defaults (PostgreSQL, Temporal, API, worker, cabinets, demo data)
+run: ## run the whole system on local defaults (PostgreSQL, Temporal, Mailpit, API, worker, cabinets, demo data)
 	@bash scripts/run.sh
 
 test: ## every check and test on real parts
 	@bash scripts/test.sh
 
-tools: ## install the pinned tools (Temporal CLI, sqlc, stripe-mock) and PostgreSQL
-	@bash -c 'source scripts/lib.sh; temporal_bin; sqlc_bin; stripe_mock_bin; workflowcheck_bin; pg_bindir'
+tools: ## install the pinned tools (Temporal CLI, sqlc, stripe-mock, workflowcheck, Mailpit) and PostgreSQL
+	@bash -c 'source scripts/lib.sh; temporal_bin; sqlc_bin; stripe_mock_bin; workflowcheck_bin; mailpit_bin; pg_bindir'
 
 generate: ## regenerate db/store from queries/ and the migrations
 	@bash -c 'source scripts/lib.sh; "$$(sqlc_bin)" generate'

@@ -18,6 +18,7 @@ import (
 	"karso.ru/prm/db/store"
 	"karso.ru/prm/documents"
 	"karso.ru/prm/payments"
+	"karso.ru/prm/warranty"
 )
 
 // Error types of business failures. They are non-retryable application errors: retrying
@@ -51,6 +52,7 @@ type Activities struct {
 	payments  payments.Provider
 	archive   DocumentArchive
 	vatBP     int64
+	loc       *time.Location
 }
 
 // Deps are what the activities need from the process.
@@ -67,6 +69,8 @@ type Deps struct {
 	Documents DocumentArchive
 	// VATBP is the VAT rate posted to the ledger, in basis points (0: no VAT).
 	VATBP int64
+	// TimeZone is the company's zone, in which mails print times (nil: Moscow).
+	TimeZone *time.Location
 }
 
 // DocumentArchive issues documents into the accounting archive, stores files made elsewhere
@@ -84,8 +88,12 @@ func New(d Deps) *Activities {
 	if log == nil {
 		log = slog.New(slog.DiscardHandler)
 	}
+	loc := d.TimeZone
+	if loc == nil {
+		loc = warranty.Moscow()
+	}
 	return &Activities{pool: d.Pool, q: store.New(d.Pool), log: log, publicURL: d.PublicURL, contracts: d.Contracts,
-		payments: d.Payments, archive: d.Documents, vatBP: d.VATBP}
+		payments: d.Payments, archive: d.Documents, vatBP: d.VATBP, loc: loc}
 }
 
 // businessError is a failure no retry can fix, named by its type for the workflow.

@@ -32,7 +32,8 @@ type ReceiptRequest struct {
 }
 
 // ArchiveReceipt issues the payment receipt into the partner's archive for the month it was
-// paid in; the contract is archived there when it is issued.
+// paid in (the contract is archived there when it is issued) and mails it to the customer,
+// with the contract when the sale's own payment made it take effect.
 func (a *Activities) ArchiveReceipt(ctx context.Context, in ReceiptRequest) (IssuedDocument, error) {
 	saleID, err := uuid.Parse(in.SaleID)
 	if err != nil {
@@ -55,6 +56,9 @@ func (a *Activities) ArchiveReceipt(ctx context.Context, in ReceiptRequest) (Iss
 		Reference: in.Reference, AmountKopecks: in.Amount}
 	ref, err := a.archive.Issue(ctx, documents.KindReceipt, partner.ID, &saleID, "receipt-"+in.Number+".pdf", data)
 	if err != nil {
+		return IssuedDocument{}, err
+	}
+	if err := a.mailReceipt(ctx, in, saleID, ref.ID); err != nil {
 		return IssuedDocument{}, err
 	}
 	return IssuedDocument{ID: ref.ID.String()}, nil
@@ -83,7 +87,8 @@ type AddendumRequest struct {
 }
 
 // IssueAddendum issues the contract addendum of an upsell or a tariff change into the
-// partner's archive; change N of a sale has one addendum however often it is asked.
+// partner's archive and mails it to the customer; change N of a sale has one addendum (and
+// one mail) however often it is asked.
 func (a *Activities) IssueAddendum(ctx context.Context, in AddendumRequest) (IssuedDocument, error) {
 	saleID, err := uuid.Parse(in.SaleID)
 	if err != nil {
@@ -108,6 +113,9 @@ func (a *Activities) IssueAddendum(ctx context.Context, in AddendumRequest) (Iss
 		DifferenceKopecks: in.After.Quote.PriceKopecks - in.Before.Quote.PriceKopecks}
 	ref, err := a.archive.Issue(ctx, documents.KindAddendum, partner.ID, &saleID, fmt.Sprintf("addendum-%d.pdf", in.N), data)
 	if err != nil {
+		return IssuedDocument{}, err
+	}
+	if err := a.mailAddendum(ctx, in, saleID, ref.ID, after.Tariff.Name); err != nil {
 		return IssuedDocument{}, err
 	}
 	return IssuedDocument{ID: ref.ID.String()}, nil
@@ -157,7 +165,7 @@ type CancellationActRequest struct {
 }
 
 // ArchiveCancellationAct issues the cancellation act into the partner's archive, once per
-// sale.
+// sale, and mails it to the customer with what was refunded.
 func (a *Activities) ArchiveCancellationAct(ctx context.Context, in CancellationActRequest) (IssuedDocument, error) {
 	saleID, err := uuid.Parse(in.SaleID)
 	if err != nil {
@@ -174,6 +182,9 @@ func (a *Activities) ArchiveCancellationAct(ctx context.Context, in Cancellation
 		RefundKopecks: in.Refunded}
 	ref, err := a.archive.Issue(ctx, documents.KindCancellationAct, partner.ID, &saleID, "cancellation-act.pdf", data)
 	if err != nil {
+		return IssuedDocument{}, err
+	}
+	if err := a.mailCancellation(ctx, in, saleID, ref.ID); err != nil {
 		return IssuedDocument{}, err
 	}
 	return IssuedDocument{ID: ref.ID.String()}, nil

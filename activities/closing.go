@@ -6,14 +6,15 @@ import (
 	"encoding/hex"
 	"errors"
 	"fmt"
-	"strings"
 	"time"
 
+	"github.com/google/uuid"
 	"github.com/jackc/pgx/v5"
 
 	"karso.ru/prm/db/store"
 	"karso.ru/prm/documents"
 	"karso.ru/prm/ledger"
+	"karso.ru/prm/mail"
 	"karso.ru/prm/warranty"
 )
 
@@ -36,9 +37,9 @@ const (
 const (
 	// NoticeMonthClosed tells a partner's dealers and finance that the month's statement and
 	// act are in the archive.
-	NoticeMonthClosed = "month_closed"
+	NoticeMonthClosed = mail.KindMonthClosed
 	// NoticeLedgerMismatch alerts finance that the ledger differs from the sales of a closed month.
-	NoticeLedgerMismatch = "closing_ledger_mismatch"
+	NoticeLedgerMismatch = mail.KindLedgerMismatch
 )
 
 // ClosingPeriod names the month being closed.
@@ -338,18 +339,23 @@ func (a *Activities) AlertLedgerMismatch(ctx context.Context, in MismatchAlert) 
 		return fmt.Errorf("alert ledger mismatch: %w", err)
 	}
 	digest := mismatchDigest(in)
+	data := mismatchData(in, partner.Name)
 	err = pgx.BeginFunc(ctx, a.pool, func(tx pgx.Tx) error {
 		q := a.q.WithTx(tx)
 		for _, p := range people {
-			text := mismatchText(p.Locale, in, partner.Name)
 			key := fmt.Sprintf("%s:%s:%d:%s:%d", NoticeLedgerMismatch, in.Month, in.PartnerID, digest, p.ID)
-			if err := q.QueueMail(ctx, store.QueueMailParams{ToAddress: p.Email, Subject: text.subject, Body: text.body,
-				Kind: NoticeLedgerMismatch, DedupKey: &key}); err != nil {
+			if _, err := mail.Queue(ctx, tx, mail.Message{Kind: mail.KindLedgerMismatch, To: p.Email, UserID: p.ID,
+				Locale: p.Locale, Data: data, DedupKey: key}); err != nil {
+				return err
+			}
+			title, err := mail.Render(mail.KindLedgerMismatch, p.Locale, data)
+			if err != nil {
 				return err
 			}
 			assignee := p.ID
 			if err := q.CreateTask(ctx, store.CreateTaskParams{AssigneeID: &assignee, Role: "finance",
-				Kind: NoticeLedgerMismatch, Title: text.subject, DedupKey: &key}); err != nil {
+				Kind: NoticeLedgerMismatch, PartnerID: &in.PartnerID, Link: "/finance/closings", Title: title.Subject,
+				DedupKey: &key}); err != nil {
 				return err
 			}
 		}
@@ -372,34 +378,21 @@ func mismatchDigest(in MismatchAlert) string {
 	return hex.EncodeToString(h.Sum(nil))[:16]
 }
 
-func mismatchText(locale string, in MismatchAlert, partnerName string) mailText {
-	en := locale == "en"
-	var b strings.Builder
+// mismatchData is what the alert lists: the sales found (by contract, or by sale id for a sale
+// without one) and how many more differ.
+func mismatchData(in MismatchAlert, partnerName string) mail.LedgerMismatch {
 	count := max(in.Count, len(in.Mismatches))
-	subject := fmt.Sprintf("Сверка закрытия %s: учёт расходится с продажами партнёра %s (%d)", in.Month, partnerName, count)
-	if en {
-		subject = fmt.Sprintf("Closing %s: the ledger differs from the sales of partner %s (%d)", in.Month, partnerName, count)
-	}
-	b.WriteString(subject + ".\n\n")
+	d := mail.LedgerMismatch{Month: in.Month, Partner: partnerName, Count: count, More: count - len(in.Mismatches)}
 	for _, m := range in.Mismatches {
 		name := m.ContractNumber
 		if name == "" {
 			name = m.SaleID
 		}
-		if en {
-			fmt.Fprintf(&b, "- %s (sale %s, %s): price %s in the sale, %s in the ledger; commission %s in the sale, %s in the ledger\n",
-				name, m.SaleID, m.Status, warranty.FormatRUB(m.ExpectedPrice), warranty.FormatRUB(m.LedgerPrice),
-				warranty.FormatRUB(m.ExpectedCommission), warranty.FormatRUB(m.LedgerCommission))
-			continue
-		}
-		fmt.Fprintf(&b, "- %s (продажа %s, %s): цена %s по продаже, %s в учёте; вознаграждение %s по продаже, %s в учёте\n",
-			name, m.SaleID, m.Status, warranty.FormatRUB(m.ExpectedPrice), warranty.FormatRUB(m.LedgerPrice),
-			warranty.FormatRUB(m.ExpectedCommission), warranty.FormatRUB(m.LedgerCommission))
+		d.Lines = append(d.Lines, mail.MismatchLine{Contract: name, SaleID: m.SaleID, Status: m.Status,
+			ExpectedPrice: m.ExpectedPrice, LedgerPrice: m.LedgerPrice,
+			ExpectedCommission: m.ExpectedCommission, LedgerCommission: m.LedgerCommission})
 	}
-	if more := count - len(in.Mismatches); more > 0 {
-		fmt.Fprintf(&b, "… +%d\n", more)
-	}
-	return mailText{subject: subject, body: b.String()}
+	return d
 }
 
 // ClosingNotice asks to tell a partner's dealers and finance that the month is closed.
@@ -433,14 +426,18 @@ func (a *Activities) NotifyClosing(ctx context.Context, n ClosingNotice) error {
 	for _, f := range finance {
 		people = append(people, recipient{id: f.ID, email: f.Email, locale: f.Locale})
 	}
-	link := a.publicURL + "/documents"
+	data := mail.MonthClosed{Month: n.Month, Partner: partner.Name, SalesCount: n.Documents.SalesCount,
+		TotalPrice: n.Documents.TotalPrice, TotalCommission: n.Documents.TotalCommission, Matched: n.Matched,
+		URL: a.publicURL + "/documents"}
+	attachments, err := closingPDFs(n.Documents)
+	if err != nil {
+		return err
+	}
 	err = pgx.BeginFunc(ctx, a.pool, func(tx pgx.Tx) error {
-		q := a.q.WithTx(tx)
 		for _, p := range people {
-			text := closedText(p.locale, n, partner.Name, link)
 			key := fmt.Sprintf("%s:%s:%d:%d", NoticeMonthClosed, n.Month, n.PartnerID, p.id)
-			if err := q.QueueMail(ctx, store.QueueMailParams{ToAddress: p.email, Subject: text.subject, Body: text.body,
-				Kind: NoticeMonthClosed, DedupKey: &key}); err != nil {
+			if _, err := mail.Queue(ctx, tx, mail.Message{Kind: mail.KindMonthClosed, To: p.email, UserID: p.id,
+				Locale: p.locale, Data: data, Attachments: attachments, DedupKey: key}); err != nil {
 				return err
 			}
 		}
@@ -452,20 +449,18 @@ func (a *Activities) NotifyClosing(ctx context.Context, n ClosingNotice) error {
 	return nil
 }
 
-func closedText(locale string, n ClosingNotice, partnerName, link string) mailText {
-	d := n.Documents
-	if locale == "en" {
-		subject := fmt.Sprintf("Month %s closed for %s: commission statement and act are in the archive", n.Month, partnerName)
-		body := fmt.Sprintf("%s.\n\nContracts: %d\nTotal price: %s\nCommission: %s\nLedger check: %s\n\nThe archive: %s\n",
-			subject, d.SalesCount, warranty.FormatRUB(d.TotalPrice), warranty.FormatRUB(d.TotalCommission),
-			map[bool]string{true: "matches", false: "differs, finance is looking into it"}[n.Matched], link)
-		return mailText{subject: subject, body: body}
+// closingPDFs are the statement's and the act's PDFs, which the closing mail carries; their
+// Excel copies stay in the archive (IssueClosingDocuments lists them PDF, Excel, PDF, Excel).
+func closingPDFs(d ClosingDocuments) ([]uuid.UUID, error) {
+	var out []uuid.UUID
+	for i := 0; i < len(d.DocumentIDs); i += 2 {
+		id, err := uuid.Parse(d.DocumentIDs[i])
+		if err != nil {
+			return nil, businessError(ErrTypeContractData, "bad document id "+d.DocumentIDs[i], err)
+		}
+		out = append(out, id)
 	}
-	subject := fmt.Sprintf("Месяц %s закрыт для %s: ведомость вознаграждения и акт в архиве", n.Month, partnerName)
-	body := fmt.Sprintf("%s.\n\nДоговоров: %d\nСумма договоров: %s\nВознаграждение: %s\nСверка с учётом: %s\n\nАрхив документов: %s\n",
-		subject, d.SalesCount, warranty.FormatRUB(d.TotalPrice), warranty.FormatRUB(d.TotalCommission),
-		map[bool]string{true: "сходится", false: "есть расхождения, бухгалтерия разбирается"}[n.Matched], link)
-	return mailText{subject: subject, body: body}
+	return out, nil
 }
 
 // ClosingFinish records how a partner's closing of a month ended.

@@ -92,14 +92,20 @@ type testSale struct {
 	Number    string
 	Price     warranty.Kopecks
 	Customer  warranty.Customer
+	Vehicle   warranty.Vehicle
 }
 
-func newSale(t *testing.T) testSale {
+func newSale(t *testing.T) testSale { return newSaleOf(t, "s.ivanov@example.ru") }
+
+// newSaleOf is newSale for a customer with this e-mail address.
+func newSaleOf(t *testing.T, customerEmail string) testSale {
 	t.Helper()
 	ctx := context.Background()
 	s := testSale{ID: uuid.NewString(), Price: 52_790_00,
-		Customer: warranty.Customer{FullName: "Иванов Сергей Петрович", Phone: "+79161234567", Email: "s.ivanov@example.ru",
-			BirthDate: "1985-07-21"}}
+		Customer: warranty.Customer{FullName: "Иванов Сергей Петрович", Phone: "+79161234567", Email: customerEmail,
+			BirthDate: "1985-07-21"},
+		Vehicle: warranty.Vehicle{VIN: "XWEAB41BBPM123456", Make: "Kia", Model: "Rio", Year: 2021, MileageKm: 42_000,
+			EnginePowerHP: 123, EngineVolumeCC: 1591, Category: warranty.CategoryUsed, SoldOn: "2025-06-01"}}
 	err := pool.QueryRow(ctx, `SELECT u.id, u.partner_id, sa.id FROM users u JOIN salons sa ON sa.partner_id = u.partner_id
 		WHERE u.email = 'dealer@karso.test' ORDER BY sa.id LIMIT 1`).Scan(&s.SellerID, &s.PartnerID, &s.SalonID)
 	if err != nil {
@@ -114,7 +120,7 @@ func newSale(t *testing.T) testSale {
 	quote := warranty.Quote{TariffCode: "basic", TermMonths: 24, PriceKopecks: s.Price, CommissionKopecks: 5_279_00}
 	err = a.ProjectSale(ctx, activities.SaleProjection{Sale: activities.SaleRecord{ID: s.ID, WorkflowID: "sale-" + s.ID,
 		Revision: 1, Status: warranty.StatusAwaitingPayment, ContractNumber: s.Number, PartnerID: s.PartnerID,
-		SalonID: s.SalonID, SellerID: s.SellerID, City: "Москва", Customer: &s.Customer, Quote: &quote,
+		SalonID: s.SalonID, SellerID: s.SellerID, City: "Москва", Customer: &s.Customer, Quote: &quote, Vehicle: &s.Vehicle,
 		SaleMonth: warranty.SaleMonth(now, nil), CreatedAt: now, UpdatedAt: now}, Event: activities.SaleEvent{At: now, Action: "created"}})
 	if err != nil {
 		t.Fatal(err)

@@ -7,20 +7,18 @@ import (
 
 	"github.com/jackc/pgx/v5"
 
-	"karso.ru/prm/db/store"
+	"karso.ru/prm/mail"
 )
 
 // ErrTypeNewsNotFound: the announcement was deleted; there is nobody left to remind.
 const ErrTypeNewsNotFound = "NewsNotFound"
 
-// Kinds of announcement notices, also the mail_outbox kind.
+// Kinds of announcement notices: the mail kinds (mail/templates/news_*.tmpl), each also the
+// recipient's notice in the bell.
 const (
-	// NoticeNewsPublished tells the audience an announcement is out.
-	NoticeNewsPublished = "news_published"
-	// NoticeNewsReminder reminds who has not acknowledged an announcement.
-	NoticeNewsReminder = "news_reminder"
-	// NoticeNewsEscalation tells the managers whose dealers still have not acknowledged.
-	NoticeNewsEscalation = "news_escalation"
+	NoticeNewsPublished  = mail.KindNewsPublished
+	NoticeNewsReminder   = mail.KindNewsReminder
+	NoticeNewsEscalation = mail.KindNewsEscalation
 )
 
 // NewsAckState is what the announcement workflow decides on.
@@ -67,12 +65,11 @@ func (a *Activities) NotifyNewsAudience(ctx context.Context, n NewsNotice) (int,
 	}
 	link := fmt.Sprintf("%s/news/%d", a.publicURL, n.NewsID)
 	err = pgx.BeginFunc(ctx, a.pool, func(tx pgx.Tx) error {
-		q := a.q.WithTx(tx)
 		for _, p := range people {
-			text := newsText(n.Kind, p.locale, st.Title, link, p.pending)
 			key := fmt.Sprintf("%s:%d:%d", n.Kind, n.NewsID, p.id)
-			if err := q.QueueMail(ctx, store.QueueMailParams{ToAddress: p.email, Subject: text.subject,
-				Body: text.body, Kind: n.Kind, DedupKey: &key}); err != nil {
+			if _, err := mail.Queue(ctx, tx, mail.Message{Kind: n.Kind, To: p.email, UserID: p.id, Locale: p.locale,
+				Data: mail.NewsNotice{Title: st.Title, RequiresAck: st.RequiresAck, Pending: p.pending, URL: link},
+				DedupKey: key}); err != nil {
 				return err
 			}
 		}
@@ -112,28 +109,4 @@ func (a *Activities) newsRecipients(ctx context.Context, n NewsNotice) ([]newsRe
 		return out, err
 	}
 	return nil, businessError(ErrTypeNewsNotFound, "unknown news notice "+n.Kind, nil)
-}
-
-// newsText words an announcement notice in the recipient's language.
-func newsText(kind, locale, title, link string, pending int64) mailText {
-	if locale == "en" {
-		switch kind {
-		case NoticeNewsReminder:
-			return mailText{"Reminder: please acknowledge «" + title + "»",
-				"You have not yet acknowledged the announcement «" + title + "».\n\nOpen it and press «Acknowledged»: " + link + "\n"}
-		case NoticeNewsEscalation:
-			return mailText{fmt.Sprintf("%d of your partners' people have not acknowledged «%s»", pending, title),
-				fmt.Sprintf("%d people of the salons you look after have not acknowledged the announcement «%s» after the reminder.\n\nWho has and has not: %s\n", pending, title, link)}
-		}
-		return mailText{"New announcement: " + title, "A new announcement is published: «" + title + "».\n\nRead it: " + link + "\n"}
-	}
-	switch kind {
-	case NoticeNewsReminder:
-		return mailText{"Напоминание: ознакомьтесь с «" + title + "»",
-			"Вы ещё не ознакомились с объявлением «" + title + "».\n\nОткройте его и нажмите «Ознакомлен»: " + link + "\n"}
-	case NoticeNewsEscalation:
-		return mailText{fmt.Sprintf("Не ознакомились с «%s»: %d чел.", title, pending),
-			fmt.Sprintf("%d сотрудников салонов, которые вы ведёте, не ознакомились с объявлением «%s» и после напоминания.\n\nКто ознакомился и кто нет: %s\n", pending, title, link)}
-	}
-	return mailText{"Новое объявление: " + title, "Опубликовано новое объявление: «" + title + "».\n\nПрочитать: " + link + "\n"}
 }

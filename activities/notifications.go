@@ -9,16 +9,17 @@ import (
 	"github.com/jackc/pgx/v5"
 
 	"karso.ru/prm/db/store"
+	"karso.ru/prm/mail"
 )
 
-// Kinds of approval notices.
+// Kinds of approval notices (mail kinds and task kinds).
 const (
 	// NoticeApprovalRequested tells the salon's managers a sale waits for them.
-	NoticeApprovalRequested = "approval_requested"
+	NoticeApprovalRequested = mail.KindApprovalRequested
 	// NoticeApprovalReminder reminds the salon's managers after a day of waiting.
-	NoticeApprovalReminder = "approval_reminder"
+	NoticeApprovalReminder = mail.KindApprovalReminder
 	// NoticeApprovalAlert alerts the admins after two days of waiting.
-	NoticeApprovalAlert = "approval_alert"
+	NoticeApprovalAlert = mail.KindApprovalAlert
 )
 
 // ApprovalNotice asks to tell the people who decide on a sale that it waits for them.
@@ -35,10 +36,11 @@ type recipient struct {
 	email, locale string
 }
 
-// NotifyApprovers writes the notice into the mail outbox, and for a reminder or an alert
-// also a task for each recipient. The salon's managers get the request and the reminder,
-// the admins the alert. Each mail and task has a key made of the notice, the sale, the
-// submission and the person, so a retry writes nothing twice.
+// NotifyApprovers writes the notice into the mail outbox (which is also the recipient's
+// notification in the bell) and a task for each recipient, done by itself once the sale
+// leaves the approval queue. The salon's managers get the request and the reminder, the admins
+// the alert. Each mail and task has a key made of the notice, the sale, the submission and the
+// person, so a retry writes nothing twice.
 func (a *Activities) NotifyApprovers(ctx context.Context, n ApprovalNotice) error {
 	saleID, err := uuid.Parse(n.SaleID)
 	if err != nil {
@@ -55,22 +57,23 @@ func (a *Activities) NotifyApprovers(ctx context.Context, n ApprovalNotice) erro
 	if err != nil {
 		return fmt.Errorf("notify approvers: %w", err)
 	}
-	link := a.publicURL + "/sales/" + n.SaleID
+	notice := mail.SaleNotice{Vehicle: facts.Make + " " + facts.Model, VIN: facts.Vin, Customer: facts.CustomerName,
+		Salon: facts.SalonName, Partner: facts.PartnerName, URL: a.publicURL + "/sales/" + n.SaleID}
 	err = pgx.BeginFunc(ctx, a.pool, func(tx pgx.Tx) error {
 		q := a.q.WithTx(tx)
 		for _, p := range people {
-			text := approvalText(n.Kind, p.locale, facts, link)
 			key := fmt.Sprintf("%s:%s:%d:%d", n.Kind, n.SaleID, n.Submission, p.id)
-			if err := q.QueueMail(ctx, store.QueueMailParams{ToAddress: p.email, Subject: text.subject,
-				Body: text.body, Kind: n.Kind, SaleID: &saleID, DedupKey: &key}); err != nil {
+			if _, err := mail.Queue(ctx, tx, mail.Message{Kind: n.Kind, To: p.email, UserID: p.id, Locale: p.locale,
+				Data: notice, SaleID: &saleID, DedupKey: key}); err != nil {
 				return err
 			}
-			if n.Kind == NoticeApprovalRequested {
-				continue
+			title, err := mail.Render(n.Kind, p.locale, notice)
+			if err != nil {
+				return err
 			}
 			assignee := p.id
 			if err := q.CreateTask(ctx, store.CreateTaskParams{AssigneeID: &assignee, Role: roleOf(n.Kind),
-				Kind: n.Kind, SaleID: &saleID, Title: text.subject, DedupKey: &key}); err != nil {
+				Kind: n.Kind, SaleID: &saleID, Link: salePage(n.SaleID), Title: title.Subject, DedupKey: &key}); err != nil {
 				return err
 			}
 		}
@@ -98,34 +101,12 @@ func (a *Activities) approvers(ctx context.Context, n ApprovalNotice) ([]recipie
 	return out, err
 }
 
+// salePage is the cabinets' page of a sale, where a task about it is worked on.
+func salePage(saleID string) string { return "/sales/" + saleID }
+
 func roleOf(kind string) string {
 	if kind == NoticeApprovalAlert {
 		return "admin"
 	}
 	return "manager"
-}
-
-type mailText struct{ subject, body string }
-
-// approvalText words a notice in the recipient's language.
-func approvalText(kind, locale string, f store.SaleNoticeFactsRow, link string) mailText {
-	car := fmt.Sprintf("%s %s, VIN %s", f.Make, f.Model, f.Vin)
-	if locale == "en" {
-		subject := map[string]string{
-			NoticeApprovalRequested: "A sale waits for your approval",
-			NoticeApprovalReminder:  "Reminder: a sale has waited for approval for 24 hours",
-			NoticeApprovalAlert:     "Alert: a sale has waited for approval for 48 hours",
-		}[kind]
-		return mailText{subject: subject + ": " + car, body: fmt.Sprintf(
-			"%s.\n\nSalon: %s (%s)\nVehicle: %s\nCustomer: %s\n\nOpen the sale: %s\n",
-			subject, f.SalonName, f.PartnerName, car, f.CustomerName, link)}
-	}
-	subject := map[string]string{
-		NoticeApprovalRequested: "Продажа ждёт вашего согласования",
-		NoticeApprovalReminder:  "Напоминание: продажа ждёт согласования 24 часа",
-		NoticeApprovalAlert:     "Внимание: продажа ждёт согласования 48 часов",
-	}[kind]
-	return mailText{subject: subject + ": " + car, body: fmt.Sprintf(
-		"%s.\n\nСалон: %s (%s)\nАвтомобиль: %s\nКлиент: %s\n\nОткрыть продажу: %s\n",
-		subject, f.SalonName, f.PartnerName, car, f.CustomerName, link)}
 }

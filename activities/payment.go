@@ -9,9 +9,9 @@ import (
 	"github.com/google/uuid"
 	"github.com/jackc/pgx/v5"
 
-	"karso.ru/prm/db/store"
 	"karso.ru/prm/documents"
 	"karso.ru/prm/ledger"
+	"karso.ru/prm/mail"
 	"karso.ru/prm/payments"
 	"karso.ru/prm/warranty"
 )
@@ -109,23 +109,21 @@ func paymentDescription(purpose, contract string) string {
 }
 
 // mailPaymentLink tells the customer where to pay; the first attempt invites, a later one
-// says the previous payment did not go through.
+// (a decline notice, a dunning reminder) says the previous payment did not go through.
+// Customers have no account and no chosen language: they are written to in Russian.
 func (a *Activities) mailPaymentLink(ctx context.Context, in CardAttemptRequest, saleID uuid.UUID, url string) error {
 	if in.Customer.Email == "" {
 		return nil
 	}
-	subject := paymentDescription(in.Purpose, in.ContractNumber)
-	body := fmt.Sprintf("Здравствуйте, %s!\n\n%s: %s.\nОплатить картой: %s\n",
-		in.Customer.FullName, subject, warranty.FormatRUB(in.Amount), url)
+	kind := mail.KindPaymentLink
 	if in.Attempt > 1 {
-		subject = "Повторная попытка оплаты: " + subject
-		body = fmt.Sprintf("Здравствуйте, %s!\n\nПредыдущая попытка оплаты не прошла. %s: %s.\n"+
-			"Оплатить картой ещё раз: %s\n", in.Customer.FullName, paymentDescription(in.Purpose, in.ContractNumber),
-			warranty.FormatRUB(in.Amount), url)
+		kind = mail.KindPaymentRetry
 	}
 	key := fmt.Sprintf("payment_link:%s:%d", in.PaymentID, in.Attempt)
-	err := a.q.QueueMail(ctx, store.QueueMailParams{ToAddress: in.Customer.Email, Subject: subject, Body: body,
-		Kind: "payment_link", SaleID: &saleID, DedupKey: &key})
+	_, err := mail.Queue(ctx, a.pool, mail.Message{Kind: kind, To: in.Customer.Email, Locale: mail.LocaleRU,
+		Data: mail.PaymentLink{CustomerName: in.Customer.FullName, ContractNumber: in.ContractNumber, Amount: in.Amount,
+			Upsell: in.Purpose == payments.PurposeUpsell, Attempt: in.Attempt, PayURL: url},
+		SaleID: &saleID, DedupKey: key})
 	if err != nil {
 		return fmt.Errorf("queue payment link: %w", err)
 	}
@@ -141,7 +139,7 @@ type PaymentStatusChange struct {
 }
 
 // SetPaymentStatus records the workflow's dunning decision on the payment, which finance's
-// list and the payment page show.
+// list and the payment page show; a payment failed for good also leaves finance a task.
 func (a *Activities) SetPaymentStatus(ctx context.Context, in PaymentStatusChange) error {
 	id, err := uuid.Parse(in.PaymentID)
 	if err != nil {
@@ -149,6 +147,9 @@ func (a *Activities) SetPaymentStatus(ctx context.Context, in PaymentStatusChang
 	}
 	if err := payments.NewStore(a.pool).SetStatus(ctx, id, in.Status, in.NextRetryAt); err != nil {
 		return statusError(err)
+	}
+	if in.Status == payments.StatusFailed {
+		return a.taskPaymentFailed(ctx, id)
 	}
 	return nil
 }
@@ -174,8 +175,8 @@ type IssuedDocument struct {
 	ID string `json:"ID"`
 }
 
-// IssueInvoice creates the invoice payment (once) and issues the invoice PDF into the
-// partner's archive.
+// IssueInvoice creates the invoice payment (once), issues the invoice PDF into the partner's
+// archive and mails it to the dealer who sold the sale.
 func (a *Activities) IssueInvoice(ctx context.Context, in InvoiceRequest) (IssuedDocument, error) {
 	paymentID, saleID, err := parseIDs(in.PaymentID, in.SaleID)
 	if err != nil {
@@ -200,6 +201,9 @@ func (a *Activities) IssueInvoice(ctx context.Context, in InvoiceRequest) (Issue
 		TotalKopecks: in.Amount, VATKopecks: ledger.VATIncluded(in.Amount, a.vatBP)}
 	ref, err := a.archive.Issue(ctx, documents.KindInvoice, partner.ID, &saleID, "invoice-"+in.Number+".pdf", data)
 	if err != nil {
+		return IssuedDocument{}, err
+	}
+	if err := a.mailInvoice(ctx, in, saleID, ref.ID); err != nil {
 		return IssuedDocument{}, err
 	}
 	return IssuedDocument{ID: ref.ID.String()}, nil

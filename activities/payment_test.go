@@ -132,7 +132,7 @@ func TestCardAttemptsPaymentAndRefund(t *testing.T) {
 	if err != nil || again != first {
 		t.Fatalf("a retried attempt opened %+v, the first %+v (%v)", again, first, err)
 	}
-	mails := `SELECT count(*) FROM mail_outbox WHERE sale_id = $1 AND kind = 'payment_link' AND to_address = 's.ivanov@example.ru'`
+	mails := `SELECT count(*) FROM mail_outbox WHERE sale_id = $1 AND kind IN ('payment_link', 'payment_retry') AND to_address = 's.ivanov@example.ru'`
 	if n := count(t, mails, s.ID); n != 1 {
 		t.Errorf("%d mails for one attempt", n)
 	}

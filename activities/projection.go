@@ -70,8 +70,9 @@ type SaleEvent struct {
 	Changes   map[string]any `json:"Changes"`
 }
 
-// ProjectSale writes a sale revision and its history line in one transaction. It is a
-// local activity: short, idempotent, and an older revision never overwrites a newer one.
+// ProjectSale writes a sale revision and its history line in one transaction, with the mail
+// the line tells people (see mailSaleEvent). It is a local activity: short, idempotent, and
+// an older revision never overwrites a newer one.
 func (a *Activities) ProjectSale(ctx context.Context, p SaleProjection) error {
 	row, err := saleRow(p.Sale)
 	if err != nil {
@@ -102,7 +103,10 @@ func (a *Activities) ProjectSale(ctx context.Context, p SaleProjection) error {
 			Comment: p.Event.Comment, Changes: changes}); err != nil {
 			return err
 		}
-		return q.ClearProjectionFault(ctx, store.ClearProjectionFaultParams{SaleID: row.ID, Revision: row.Revision})
+		if err := q.ClearProjectionFault(ctx, store.ClearProjectionFaultParams{SaleID: row.ID, Revision: row.Revision}); err != nil {
+			return err
+		}
+		return a.mailSaleEventApart(ctx, tx, p, row.ID)
 	})
 	if isDataException(err) {
 		// PostgreSQL refuses the value itself (a NUL byte, a text too long): no retry can

@@ -43,6 +43,12 @@ var messages = map[string][2]string{
 	"cannot_deactivate_me": {"Нельзя отключить собственную учётную запись", "You cannot deactivate your own account"},
 	"origin_not_allowed":   {"Этому адресу (Origin) запрещено обращаться к кодеку Temporal", "This origin may not call the Temporal codec"},
 	"payload_codec_failed": {"Не удалось обработать данные Temporal: %s", "The Temporal payloads could not be processed: %s"},
+	"too_many_reset_requests": {"Слишком много запросов на восстановление пароля. Повторите позже",
+		"Too many password reset requests. Please try again later"},
+	"reset_link_sent": {"Если этот адрес зарегистрирован, мы отправили на него ссылку для смены пароля. Она действует 1 час",
+		"If this address is registered, we have sent it a link to set a new password. The link works for 1 hour"},
+	"reset_link_invalid": {"Ссылка для смены пароля недействительна: она уже использована или устарела. Запросите новую",
+		"The password reset link is not valid: it was used already or has expired. Please ask for a new one"},
 }
 
 // field-level texts used by request validation
@@ -64,6 +70,7 @@ var fieldMessages = map[string][2]string{
 	"parent_cycle":   {"Партнёр не может входить в собственную сеть", "A partner cannot be placed under its own network"},
 	"date":           {"Ожидается дата в формате ГГГГ-ММ-ДД или RFC 3339", "Expected a date as YYYY-MM-DD or RFC 3339"},
 	"integer":        {"Ожидается целое число", "Expected a whole number"},
+	"notice_kind":    {"Такого вида уведомлений для вашей роли нет", "Your role has no notices of this kind"},
 	"bad_text":       {"Недопустимые символы: уберите управляющие символы (например, нулевой байт)", "Characters not allowed: remove control characters (such as a NUL byte)"},
 	"text_too_long":  {"Слишком длинный текст (не больше %d символов)", "Text too long (at most %d characters)"},
 }

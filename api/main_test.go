@@ -25,6 +25,7 @@ import (
 	"karso.ru/prm/db"
 	"karso.ru/prm/db/seed"
 	"karso.ru/prm/documents"
+	"karso.ru/prm/mail"
 	"karso.ru/prm/payments"
 	"karso.ru/prm/temporalcodec"
 	"karso.ru/prm/testenv"
@@ -34,12 +35,13 @@ import (
 )
 
 // The suite runs against the real parts: a private PostgreSQL cluster with the migrations and
-// demo data, and a Temporal dev server.
+// demo data, a Temporal dev server, and a Mailpit the worker's mail sender delivers to.
 var (
 	baseURL  string
 	pool     *pgxpool.Pool
 	temporal client.Client
 	testCfg  config.Config
+	mailbox  *testenv.Mailpit
 )
 
 // testBuildID is the build the suite's worker polls as when worker versioning is on.
@@ -71,6 +73,12 @@ func run(m *testing.M) int {
 	defer dev.Stop()
 	temporal = dev.Client()
 
+	if mailbox, err = testenv.StartMailpit(testenv.MailpitOptions{}); err != nil {
+		fmt.Fprintln(os.Stderr, "start mailpit:", err)
+		return 1
+	}
+	defer mailbox.Close()
+	os.Setenv("SMTP_URL", mailbox.SMTPURL())
 	os.Setenv("DATABASE_URL", url)
 	os.Setenv("BCRYPT_COST", "4")
 	os.Setenv("BLOB_URL", "file://"+os.TempDir()+"/karso-api-test-blobs")
@@ -135,6 +143,12 @@ func run(m *testing.M) int {
 			return 1
 		}
 	}
+	// the worker's mail sender, as `karso worker` runs it
+	sender := mail.NewSender(mail.SenderDeps{Pool: pool, Log: log, SMTP: testCfg.SMTP, From: testCfg.MailFrom, Documents: docs})
+	senderCtx, stopSender := context.WithCancel(ctx)
+	senderDone := make(chan struct{})
+	go func() { _ = sender.Run(senderCtx); close(senderDone) }()
+	defer func() { stopSender(); <-senderDone }()
 	reg := prometheus.NewRegistry()
 	srv := api.New(api.Deps{Config: testCfg, Log: log, Pool: pool, Temporal: temporal, Registry: reg, Gatherer: reg,
 		Web: web.Assets(), Documents: docs, PayloadCodec: testenv.PayloadCodec()})

@@ -134,10 +134,11 @@ func newHTTPMetrics(reg prometheus.Registerer) *httpMetrics {
 	return m
 }
 
-// ipLimiter throttles wrong passwords per client IP: each failure spends a token, and an IP
-// with none left is refused before its password is even checked. It lives in the API process: with several
-// API replicas each throttles on its own, and the per-account lock in PostgreSQL is the
-// shared guard.
+// ipLimiter throttles per key, a client IP or (password resets) an e-mail address: wrong
+// passwords per client IP, where each failure spends a token and an IP with none left is
+// refused before its password is even checked; reset requests per IP and per address, where
+// every request spends one. It lives in the API process: with several API replicas each
+// throttles on its own, and the per-account lock in PostgreSQL is the shared guard of logins.
 type ipLimiter struct {
 	mu      sync.Mutex
 	every   rate.Limit
@@ -152,6 +153,16 @@ type limiterEntry struct {
 
 func newIPLimiter(perMinute, burst int) *ipLimiter {
 	return &ipLimiter{every: rate.Limit(float64(perMinute) / 60), burst: burst, clients: map[string]*limiterEntry{}}
+}
+
+// newHourlyLimiter lets each key spend perHour tokens at once, refilled over the hour.
+func newHourlyLimiter(perHour int) *ipLimiter {
+	return &ipLimiter{every: rate.Limit(float64(perHour) / 3600), burst: perHour, clients: map[string]*limiterEntry{}}
+}
+
+// take spends one of the key's tokens; false when it has none left.
+func (l *ipLimiter) take(key string) bool {
+	return l.entry(key).lim.Allow()
 }
 
 // exhausted reports whether the IP has no failures left to spend.
@@ -169,8 +180,11 @@ func (l *ipLimiter) entry(ip string) *limiterEntry {
 	defer l.mu.Unlock()
 	now := time.Now()
 	if len(l.clients) > 10000 { // forget idle clients so the map cannot grow without bound
+		// only those idle long enough to have refilled their bucket: forgetting one sooner
+		// would hand it a fresh budget
+		idle := max(10*time.Minute, time.Duration(float64(l.burst)/float64(l.every)*float64(time.Second)))
 		for k, e := range l.clients {
-			if now.Sub(e.seen) > 10*time.Minute {
+			if now.Sub(e.seen) > idle {
 				delete(l.clients, k)
 			}
 		}

@@ -100,6 +100,12 @@ func TestNewsAddressedToAPartnerIsAcknowledged(t *testing.T) {
 	if c := countRows(t, `SELECT count(*) FROM mail_outbox WHERE dedup_key LIKE $1`, fmt.Sprintf("news_published:%d:%%", n.ID)); c != 1 {
 		t.Fatalf("%d publication mails, want 1 (only the one addressed dealer)", c)
 	}
+	// the same notice rings the dealer's bell and opens the news
+	if c := countRows(t, `SELECT count(*) FROM notifications nt JOIN users u ON u.id = nt.user_id
+		WHERE u.email = 'dealer@karso.test' AND nt.kind = 'news_published' AND nt.link = '/news' AND nt.title LIKE '%' || $1 || '%'`,
+		title); c != 1 {
+		t.Fatalf("%d bell notices of the announcement for the dealer, want 1", c)
+	}
 
 	// opening reads it; the acknowledgement is still due
 	r = dealer.do("GET", fmt.Sprintf("/api/v1/news/%d", n.ID), nil)

@@ -54,6 +54,9 @@ type Server struct {
 	web          fs.FS
 	docs         *documents.Service
 	codec        *temporalcodec.Codec
+
+	// resetIPLimiter and resetAddressLimiter throttle password-reset requests
+	resetIPLimiter, resetAddressLimiter *ipLimiter
 }
 
 // New builds the API server.
@@ -63,7 +66,8 @@ func New(d Deps) *Server {
 	}
 	return &Server{cfg: d.Config, log: d.Log, pool: d.Pool, q: store.New(d.Pool), temporal: d.Temporal,
 		loginLimiter: newIPLimiter(d.Config.LoginFailuresPerMinute, d.Config.LoginFailureBurst), metrics: newHTTPMetrics(d.Registry), gatherer: d.Gatherer, web: d.Web, docs: d.Documents,
-		codec: d.PayloadCodec}
+		codec:          d.PayloadCodec,
+		resetIPLimiter: newHourlyLimiter(d.Config.PasswordResetsPerIP), resetAddressLimiter: newHourlyLimiter(d.Config.PasswordResetsPerAddress)}
 }
 
 // Handler is the whole HTTP surface: the API under /api/v1, probes, metrics and the cabinets.
@@ -82,6 +86,7 @@ func (s *Server) Handler() http.Handler {
 
 	v1 := r.Group("/api/v1")
 	v1.POST("/auth/login", s.login)
+	s.mountPasswordReset(v1) // a forgotten password (api/password_reset.go)
 
 	authed := v1.Group("", s.authenticate())
 	authed.POST("/auth/logout", s.logout)
@@ -117,8 +122,10 @@ func (s *Server) Handler() http.Handler {
 	s.mountPayments(r, v1, s.signalPaymentOutcome)
 	s.mountFinance(authed) // payments for finance, the accounting archive (api/finance.go, api/documents.go)
 	s.mountClosings(authed)
-	s.mountNews(authed) // news and announcements (api/news.go)
-	s.mountCodec(v1)    // the Temporal UI's codec endpoint, admins only (api/codec.go)
+	s.mountNews(authed)          // news and announcements (api/news.go)
+	s.mountCodec(v1)             // the Temporal UI's codec endpoint, admins only (api/codec.go)
+	s.mountMail(authed)          // the admin's «Почта» page (api/mail.go)
+	s.mountNotifications(authed) // the bell, tasks and mail preferences (api/notifications.go)
 
 	r.NoMethod(func(c *gin.Context) { fail(c, http.StatusMethodNotAllowed, "method_not_allowed") })
 	r.NoRoute(s.noRoute)

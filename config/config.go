@@ -3,8 +3,11 @@
 package config
 
 import (
+	"errors"
 	"fmt"
 	"log/slog"
+	"net/mail"
+	"net/url"
 	"os"
 	"strconv"
 	"strings"
@@ -59,6 +62,10 @@ type Config struct {
 	LoginFailureBurst      int
 	// BcryptCost is the password hashing cost; tests lower it to keep suites fast.
 	BcryptCost int
+	// PasswordResetsPerAddress and PasswordResetsPerIP throttle password-reset requests: how
+	// many an hour one e-mail address, and one client IP, may ask for.
+	PasswordResetsPerAddress int
+	PasswordResetsPerIP      int
 
 	StripeSecretKey     string
 	StripeWebhookSecret string
@@ -70,6 +77,10 @@ type Config struct {
 	OverdueReminders int
 	// VATBP is VAT in basis points posted to the ledger (0 = not registered for VAT).
 	VATBP int64
+	// SMTP is the relay mail is delivered through (SMTP_URL); MailFrom is the sender every
+	// message names (MAIL_FROM), its display name the company's.
+	SMTP     SMTP
+	MailFrom *mail.Address
 	// Risk are the thresholds that flag a sale for a manager (RISK_NEAR_LIMIT_BP,
 	// RISK_DISCOUNT_BP): an age or mileage within this share of the tariff's limit, a
 	// discount above this rate.
@@ -120,6 +131,12 @@ func Load() (Config, error) {
 	if c.LoginFailureBurst, err = strconv.Atoi(env("LOGIN_FAILURE_BURST", "10")); err != nil {
 		return c, fmt.Errorf("LOGIN_FAILURE_BURST: %w", err)
 	}
+	if c.PasswordResetsPerAddress, err = strconv.Atoi(env("PASSWORD_RESETS_PER_ADDRESS", "3")); err != nil || c.PasswordResetsPerAddress < 1 {
+		return c, fmt.Errorf("PASSWORD_RESETS_PER_ADDRESS: want a whole number of at least 1: %v", env("PASSWORD_RESETS_PER_ADDRESS", "3"))
+	}
+	if c.PasswordResetsPerIP, err = strconv.Atoi(env("PASSWORD_RESETS_PER_IP", "20")); err != nil || c.PasswordResetsPerIP < 1 {
+		return c, fmt.Errorf("PASSWORD_RESETS_PER_IP: want a whole number of at least 1: %v", env("PASSWORD_RESETS_PER_IP", "20"))
+	}
 	if c.VATBP, err = strconv.ParseInt(env("VAT_BP", "0"), 10, 64); err != nil {
 		return c, fmt.Errorf("VAT_BP: %w", err)
 	}
@@ -148,6 +165,12 @@ func Load() (Config, error) {
 	}
 	if c.Risk.DiscountBP, err = strconv.ParseInt(env("RISK_DISCOUNT_BP", strconv.FormatInt(c.Risk.DiscountBP, 10)), 10, 64); err != nil {
 		return c, fmt.Errorf("RISK_DISCOUNT_BP: %w", err)
+	}
+	if c.SMTP, err = ParseSMTPURL(env("SMTP_URL", DefaultSMTPURL)); err != nil {
+		return c, fmt.Errorf("SMTP_URL: %w", err)
+	}
+	if c.MailFrom, err = mail.ParseAddress(env("MAIL_FROM", DefaultMailFrom)); err != nil {
+		return c, fmt.Errorf("MAIL_FROM: %w", err)
 	}
 	for _, s := range strings.Split(env("DUNNING_SCHEDULE", "1h,24h,72h"), ",") {
 		d, err := time.ParseDuration(strings.TrimSpace(s))
@@ -178,4 +201,107 @@ func env(name, def string) string {
 		return v
 	}
 	return def
+}
+
+// Mail defaults: the Mailpit that `make run` starts, and the company as the sender.
+const (
+	DefaultSMTPURL  = "smtp://127.0.0.1:1025"
+	DefaultMailFrom = "Карсо <noreply@karso.test>"
+)
+
+// How the connection to the SMTP relay is secured.
+const (
+	// TLSImplicit: TLS from the first byte (smtps://, port 465 by default).
+	TLSImplicit = "tls"
+	// TLSStartTLS: plain connection upgraded by STARTTLS, which the server must offer.
+	TLSStartTLS = "starttls"
+	// TLSOpportunistic: STARTTLS when the server offers it, plain otherwise (a local Mailpit).
+	TLSOpportunistic = "opportunistic"
+)
+
+// SMTP is the relay named by SMTP_URL.
+type SMTP struct {
+	Host     string
+	Port     int
+	Username string
+	Password string
+	// TLS is TLSImplicit, TLSStartTLS or TLSOpportunistic.
+	TLS string
+}
+
+// String names the relay for logs, without the password.
+func (s SMTP) String() string {
+	scheme := "smtp"
+	if s.TLS == TLSImplicit {
+		scheme = "smtps"
+	}
+	u := url.URL{Scheme: scheme, Host: s.Host + ":" + strconv.Itoa(s.Port)}
+	if s.Username != "" {
+		u.User = url.User(s.Username)
+	}
+	return u.String()
+}
+
+// ParseSMTPURL reads an SMTP relay address:
+//
+//	smtp://user:pass@host:587    STARTTLS, required because a password is sent
+//	smtps://user:pass@host:465   implicit TLS
+//	smtp://127.0.0.1:1025        no credentials: STARTTLS if offered, else plain (Mailpit)
+//
+// ?starttls=required or ?starttls=opportunistic overrides the smtp:// choice. Errors never
+// repeat the URL, which may hold a password.
+func ParseSMTPURL(raw string) (SMTP, error) {
+	u, err := url.Parse(raw)
+	if err != nil {
+		var ue *url.Error
+		if errors.As(err, &ue) {
+			err = ue.Err // url.Error prints the whole URL, password and all
+		}
+		return SMTP{}, fmt.Errorf("not a URL: %v", err)
+	}
+	var s SMTP
+	switch u.Scheme {
+	case "smtp":
+		s.Port, s.TLS = 587, TLSOpportunistic
+	case "smtps":
+		s.Port, s.TLS = 465, TLSImplicit
+	default:
+		return SMTP{}, fmt.Errorf("scheme %q: want smtp:// or smtps://", u.Scheme)
+	}
+	if s.Host = u.Hostname(); s.Host == "" {
+		return SMTP{}, errors.New("no host")
+	}
+	if p := u.Port(); p != "" {
+		if s.Port, err = strconv.Atoi(p); err != nil || s.Port < 1 || s.Port > 65535 {
+			return SMTP{}, fmt.Errorf("port %q is not a port", p)
+		}
+	}
+	if u.Path != "" && u.Path != "/" {
+		return SMTP{}, fmt.Errorf("unexpected path %q", u.Path)
+	}
+	if u.User != nil {
+		s.Username = u.User.Username()
+		s.Password, _ = u.User.Password()
+		if s.TLS == TLSOpportunistic {
+			s.TLS = TLSStartTLS // a password never travels in the clear unless asked for
+		}
+	}
+	query, err := url.ParseQuery(u.RawQuery)
+	if err != nil {
+		return SMTP{}, fmt.Errorf("bad parameters: %v", err)
+	}
+	for name, values := range query {
+		if name != "starttls" || u.Scheme != "smtp" || len(values) != 1 {
+			return SMTP{}, fmt.Errorf("unknown parameter %q", name)
+		}
+		switch values[0] {
+		case "required":
+			s.TLS = TLSStartTLS
+		case "opportunistic":
+			s.TLS = TLSOpportunistic
+		default:
+			return SMTP{}, fmt.Errorf("starttls=%q: want required or opportunistic", values[0])
+		}
+	}
+	return s, nil
 }

@@ -95,7 +95,7 @@ SELECT u.id AS user_id, u.full_name, u.email, u.role, u.partner_id, p.name AS pa
 
 -- name: NewsAckState :one
 -- What the reminder workflow decides on: whether the item is still live and who is pending.
-SELECT n.status, n.title,
+SELECT n.status, n.title, n.requires_ack,
        (SELECT count(*) FROM news_audience(n.id) a
          WHERE NOT EXISTS (SELECT 1 FROM news_reads r WHERE r.news_id = n.id AND r.user_id = a.user_id
                             AND r.acknowledged_at IS NOT NULL)) AS pending

@@ -1,5 +1,5 @@
 # Shared by scripts/run.sh and scripts/test.sh: installs what the project needs and starts its
-# local parts (PostgreSQL cluster, Temporal dev server). Source it; do not run it.
+# local parts (PostgreSQL cluster, Temporal dev server, Mailpit). Source it; do not run it.
 set -euo pipefail
 
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
@@ -8,6 +8,7 @@ TEMPORAL_VERSION=v1.5.1
 SQLC_VERSION=v1.31.1
 STRIPE_MOCK_VERSION=v0.203.0
 WORKFLOWCHECK_VERSION=v0.6.0
+MAILPIT_VERSION=v1.33.1
 TOOLS_DIR=${KARSO_TOOLS_DIR:-$HOME/.cache/karso/tools}
 # How long Temporal keeps a finished sale's workflow before deleting it (the dev server's own
 # default is 24 h). The sale pages do not need it (PostgreSQL holds every page); it is how far
@@ -42,6 +43,7 @@ temporal_bin() { go_tool temporal github.com/temporalio/cli/cmd/temporal "$TEMPO
 sqlc_bin() { go_tool sqlc github.com/sqlc-dev/sqlc/cmd/sqlc "$SQLC_VERSION"; }
 stripe_mock_bin() { go_tool stripe-mock github.com/stripe/stripe-mock "$STRIPE_MOCK_VERSION"; }
 workflowcheck_bin() { go_tool workflowcheck go.temporal.io/sdk/contrib/tools/workflowcheck "$WORKFLOWCHECK_VERSION"; }
+mailpit_bin() { go_tool mailpit github.com/axllent/mailpit "$MAILPIT_VERSION"; }
 
 # pg_bindir prints the directory of initdb/pg_ctl, installing Debian's postgresql if absent.
 pg_bindir() {
@@ -151,4 +153,21 @@ web_build() {
   fi
   say "building the cabinets"
   (cd "$ROOT/web" && npm run --silent build >/dev/null)
+}
+
+# mailpit_start DBFILE SMTPPORT HTTPPORT LOG: starts Mailpit (SMTP and its HTTP API on the loopback,
+# messages kept in DBFILE) in the background; prints its pid once it answers.
+# MAILPIT_ALLOWED_RECIPIENTS (a regular expression) makes it refuse every other recipient.
+mailpit_start() {
+  local dbfile=$1 smtp=$2 http=$3 log=$4 bin extra=()
+  bin=$(mailpit_bin)
+  [ -n "${MAILPIT_ALLOWED_RECIPIENTS:-}" ] && extra=(--smtp-allowed-recipients "$MAILPIT_ALLOWED_RECIPIENTS")
+  port_free "$smtp" || die "port $smtp is taken (another Mailpit?); set MAILPIT_SMTP_PORT"
+  port_free "$http" || die "port $http is taken (another Mailpit?); set MAILPIT_HTTP_PORT"
+  say "starting Mailpit: SMTP 127.0.0.1:$smtp, API http://127.0.0.1:$http/api/v1/messages"
+  "$bin" --smtp "127.0.0.1:$smtp" --listen "127.0.0.1:$http" --database "$dbfile" \
+    --disable-version-check --smtp-disable-rdns --quiet "${extra[@]}" >"$log" 2>&1 &
+  local pid=$!
+  wait_http "http://127.0.0.1:$http/readyz" 30 || { kill $pid 2>/dev/null; die "Mailpit did not start; see $log"; }
+  echo $pid
 }

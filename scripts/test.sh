@@ -2,7 +2,8 @@
 # `make test`: every check and test on real parts. Installs what is missing first (pinned Go
 # tools, Debian's postgresql and chromium, the cabinets' npm packages), then runs:
 # sqlc diff + vet, go vet, workflowcheck, Go unit and integration tests (each package starts its own
-# PostgreSQL cluster and Temporal dev server), the cabinets' unit tests and the browser suite
+# PostgreSQL cluster, and a Temporal dev server or a Mailpit where it needs one), the cabinets'
+# unit tests and the browser suite
 # against the whole system.
 source "$(dirname "$0")/lib.sh"
 cd "$ROOT"
@@ -10,6 +11,7 @@ cd "$ROOT"
 export KARSO_TOOLS_DIR="$TOOLS_DIR"
 export KARSO_TEMPORAL_BIN; KARSO_TEMPORAL_BIN=$(temporal_bin)
 export KARSO_STRIPE_MOCK_BIN; KARSO_STRIPE_MOCK_BIN=$(stripe_mock_bin)
+export KARSO_MAILPIT_BIN; KARSO_MAILPIT_BIN=$(mailpit_bin)
 SQLC=$(sqlc_bin)
 WORKFLOWCHECK=$(workflowcheck_bin)
 pg_bindir >/dev/null

@@ -1,5 +1,5 @@
 // Package testenv starts the real parts integration tests run against: a throw-away
-// PostgreSQL cluster and a Temporal dev server. Nothing is mocked and nothing is skipped: when
+// PostgreSQL cluster, a Temporal dev server and a Mailpit SMTP server. Nothing is mocked and nothing is skipped: when
 // a part is missing the test fails and says how to install it (`make test` installs it).
 package testenv
 
@@ -129,12 +129,7 @@ func TemporalBin() (string, error) {
 	if p := os.Getenv("KARSO_TEMPORAL_BIN"); p != "" {
 		return p, nil
 	}
-	dir := os.Getenv("KARSO_TOOLS_DIR")
-	if dir == "" {
-		home, _ := os.UserHomeDir()
-		dir = filepath.Join(home, ".cache", "karso", "tools")
-	}
-	p := filepath.Join(dir, "temporal@"+TemporalVersion, "temporal")
+	p := filepath.Join(toolsDir(), "temporal@"+TemporalVersion, "temporal")
 	if _, err := os.Stat(p); err != nil {
 		return "", fmt.Errorf("Temporal CLI %s not found at %s: run `make test` (or `make tools`), which installs it", TemporalVersion, p)
 	}

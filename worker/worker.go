@@ -70,6 +70,7 @@ func register(w sdkworker.Registry, d Deps) error {
 		provider = payments.NewProvider(d.Config, d.Pool)
 	}
 	w.RegisterActivity(activities.New(activities.Deps{Pool: d.Pool, Log: d.Log, PublicURL: d.Config.PublicURL,
-		Contracts: d.Documents, Documents: d.Documents, Payments: provider, VATBP: d.Config.VATBP}))
+		Contracts: d.Documents, Documents: d.Documents, Payments: provider, VATBP: d.Config.VATBP,
+		TimeZone: d.Config.CompanyTZ}))
 	return nil
 }

@@ -32,6 +32,7 @@ import (
 	"karso.ru/prm/db"
 	"karso.ru/prm/db/seed"
 	"karso.ru/prm/documents"
+	"karso.ru/prm/mail"
 	"karso.ru/prm/payments"
 	"karso.ru/prm/temporalcodec"
 	"karso.ru/prm/web"
@@ -177,6 +178,9 @@ func serve(ctx context.Context, cfg config.Config, log *slog.Logger, what string
 		if err != nil {
 			return err
 		}
+		// the outbox is delivered next to the activities that fill it (see docs/decisions.md)
+		sender := mail.NewSender(mail.SenderDeps{Pool: pool, Log: log, SMTP: cfg.SMTP, From: cfg.MailFrom, Documents: docs})
+		g.Go(func() error { return sender.Run(ctx) })
 		g.Go(func() error {
 			if err := w.Start(); err != nil {
 				return fmt.Errorf("start worker: %w", err)

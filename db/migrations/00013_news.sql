@@ -83,7 +83,33 @@ LANGUAGE sql STABLE AS $$
 $$;
 -- +goose StatementEnd
 
+-- An announcement's notice in the bell opens the news (its mail carries the item's own link).
+-- +goose StatementBegin
+CREATE OR REPLACE FUNCTION notice_link(p_kind text, p_sale uuid) RETURNS text
+LANGUAGE sql IMMUTABLE AS $$
+    SELECT CASE
+        WHEN p_sale IS NOT NULL THEN '/sales/' || p_sale
+        WHEN p_kind = 'month_closed' THEN '/documents'
+        WHEN p_kind = 'closing_ledger_mismatch' THEN '/finance/closings'
+        WHEN p_kind IN ('news_published', 'news_reminder') THEN '/news'
+        WHEN p_kind = 'news_escalation' THEN '/news'
+        ELSE ''
+    END
+$$;
+-- +goose StatementEnd
+
 -- +goose Down
+-- +goose StatementBegin
+CREATE OR REPLACE FUNCTION notice_link(p_kind text, p_sale uuid) RETURNS text
+LANGUAGE sql IMMUTABLE AS $$
+    SELECT CASE
+        WHEN p_sale IS NOT NULL THEN '/sales/' || p_sale
+        WHEN p_kind = 'month_closed' THEN '/documents'
+        WHEN p_kind = 'closing_ledger_mismatch' THEN '/finance/closings'
+        ELSE ''
+    END
+$$;
+-- +goose StatementEnd
 DROP FUNCTION news_audience(bigint);
 DROP FUNCTION visible_news(text, bigint, bigint);
 DROP FUNCTION news_addressed(news, text, bigint);

@@ -101,15 +101,26 @@ type LedgerPosting struct {
 }
 
 type MailOutbox struct {
-	ID        int64
-	ToAddress string
-	Subject   string
-	Body      string
-	Kind      string
-	SaleID    *uuid.UUID
-	DedupKey  *string
-	CreatedAt time.Time
-	SentAt    *time.Time
+	ID            int64
+	ToAddress     string
+	Subject       string
+	Body          string
+	Kind          string
+	SaleID        *uuid.UUID
+	DedupKey      *string
+	CreatedAt     time.Time
+	SentAt        *time.Time
+	Status        string
+	Locale        string
+	HtmlBody      string
+	UserID        *int64
+	Attachments   []uuid.UUID
+	Attempts      int32
+	NextAttemptAt time.Time
+	ClaimedUntil  *time.Time
+	LastError     string
+	FailedAt      *time.Time
+	UpdatedAt     time.Time
 }
 
 type ManagerSalon struct {
@@ -146,6 +157,26 @@ type NewsRead struct {
 	AcknowledgedAt *time.Time
 }
 
+type Notification struct {
+	ID        int64
+	UserID    int64
+	Kind      string
+	Title     string
+	Body      string
+	Link      string
+	SaleID    *uuid.UUID
+	DedupKey  *string
+	CreatedAt time.Time
+	ReadAt    *time.Time
+}
+
+type NotificationPreference struct {
+	UserID    int64
+	Kind      string
+	Mail      bool
+	UpdatedAt time.Time
+}
+
 type Partner struct {
 	ID                 int64
 	Name               string
@@ -165,6 +196,16 @@ type Partner struct {
 	CreditLimitKopecks int64
 	CreatedAt          time.Time
 	UpdatedAt          time.Time
+}
+
+type PasswordResetToken struct {
+	ID        int64
+	UserID    int64
+	TokenHash []byte
+	Ip        string
+	CreatedAt time.Time
+	ExpiresAt time.Time
+	UsedAt    *time.Time
 }
 
 type Payment struct {
@@ -359,6 +400,10 @@ type Task struct {
 	DedupKey   *string
 	CreatedAt  time.Time
 	DoneAt     *time.Time
+	PaymentID  *uuid.UUID
+	PartnerID  *int64
+	Link       string
+	DoneBy     *int64
 }
 
 type User struct {

@@ -429,7 +429,7 @@ func (q *Queries) MarkNewsRead(ctx context.Context, arg MarkNewsReadParams) erro
 }
 
 const newsAckState = `-- name: NewsAckState :one
-SELECT n.status, n.title,
+SELECT n.status, n.title, n.requires_ack,
        (SELECT count(*) FROM news_audience(n.id) a
          WHERE NOT EXISTS (SELECT 1 FROM news_reads r WHERE r.news_id = n.id AND r.user_id = a.user_id
                             AND r.acknowledged_at IS NOT NULL)) AS pending
@@ -437,16 +437,22 @@ SELECT n.status, n.title,
 `
 
 type NewsAckStateRow struct {
-	Status  string
-	Title   string
-	Pending int64
+	Status      string
+	Title       string
+	RequiresAck bool
+	Pending     int64
 }
 
 // What the reminder workflow decides on: whether the item is still live and who is pending.
 func (q *Queries) NewsAckState(ctx context.Context, id int64) (NewsAckStateRow, error) {
 	row := q.db.QueryRow(ctx, newsAckState, id)
 	var i NewsAckStateRow
-	err := row.Scan(&i.Status, &i.Title, &i.Pending)
+	err := row.Scan(
+		&i.Status,
+		&i.Title,
+		&i.RequiresAck,
+		&i.Pending,
+	)
 	return i, err
 }
 

@@ -7,6 +7,7 @@ package store
 
 import (
 	"context"
+	"time"
 
 	"github.com/google/uuid"
 )
@@ -23,8 +24,11 @@ type ActiveUsersByRoleRow struct {
 	Locale   string
 }
 
-// Mail goes to an outbox and work items to tasks; both are deduplicated by a key the
-// workflow makes, so a retried activity notifies once.
+// Work items go to tasks (mail to the outbox, queries/mail.sql); both are deduplicated by a
+// key the workflow makes, so a retried activity notifies once. A mail queued for a user is also
+// their in-app notification, and is kept only if they want that kind by mail: the trigger
+// notice_from_mail() on mail_outbox (db/migrations/00011_notifications.sql) does both, for
+// whoever queues it.
 func (q *Queries) ActiveUsersByRole(ctx context.Context, role string) ([]ActiveUsersByRoleRow, error) {
 	rows, err := q.db.Query(ctx, activeUsersByRole, role)
 	if err != nil {
@@ -50,9 +54,68 @@ func (q *Queries) ActiveUsersByRole(ctx context.Context, role string) ([]ActiveU
 	return items, nil
 }
 
+const completeTask = `-- name: CompleteTask :one
+UPDATE tasks t SET done_at = COALESCE(t.done_at, now()),
+                   done_by = CASE WHEN t.done_at IS NULL THEN $1::bigint ELSE t.done_by END
+ WHERE t.id = $2
+   AND (t.assignee_id = $1 OR (t.assignee_id IS NULL AND t.role = $3))
+   AND notice_visible(t.sale_id, t.partner_id, $3, $1, $4)
+RETURNING t.id, t.kind, t.title, t.link, t.sale_id, t.payment_id, t.partner_id, t.role, t.assignee_id,
+          t.created_at, t.done_at, t.done_by
+`
+
+type CompleteTaskParams struct {
+	CallerID      int64
+	ID            int64
+	CallerRole    string
+	CallerPartner int64
+}
+
+type CompleteTaskRow struct {
+	ID         int64
+	Kind       string
+	Title      string
+	Link       string
+	SaleID     *uuid.UUID
+	PaymentID  *uuid.UUID
+	PartnerID  *int64
+	Role       string
+	AssigneeID *int64
+	CreatedAt  time.Time
+	DoneAt     *time.Time
+	DoneBy     *int64
+}
+
+// Marks a task of the caller done (a task already done keeps who and when); no row: not theirs.
+func (q *Queries) CompleteTask(ctx context.Context, arg CompleteTaskParams) (CompleteTaskRow, error) {
+	row := q.db.QueryRow(ctx, completeTask,
+		arg.CallerID,
+		arg.ID,
+		arg.CallerRole,
+		arg.CallerPartner,
+	)
+	var i CompleteTaskRow
+	err := row.Scan(
+		&i.ID,
+		&i.Kind,
+		&i.Title,
+		&i.Link,
+		&i.SaleID,
+		&i.PaymentID,
+		&i.PartnerID,
+		&i.Role,
+		&i.AssigneeID,
+		&i.CreatedAt,
+		&i.DoneAt,
+		&i.DoneBy,
+	)
+	return i, err
+}
+
 const createTask = `-- name: CreateTask :exec
-INSERT INTO tasks (assignee_id, role, kind, sale_id, title, dedup_key)
-VALUES ($1, $2, $3, $4, $5, $6)
+INSERT INTO tasks (assignee_id, role, kind, sale_id, payment_id, partner_id, link, title, dedup_key)
+VALUES ($1, $2, $3, $4, $5,
+        $6, $7, $8, $9)
 ON CONFLICT (dedup_key) DO NOTHING
 `
 
@@ -61,47 +124,343 @@ type CreateTaskParams struct {
 	Role       string
 	Kind       string
 	SaleID     *uuid.UUID
+	PaymentID  *uuid.UUID
+	PartnerID  *int64
+	Link       string
 	Title      string
 	DedupKey   *string
 }
 
+// A work item for one person (assignee_id) or, with no assignee, for every user of the role
+// who may see its sale.
 func (q *Queries) CreateTask(ctx context.Context, arg CreateTaskParams) error {
 	_, err := q.db.Exec(ctx, createTask,
 		arg.AssigneeID,
 		arg.Role,
 		arg.Kind,
 		arg.SaleID,
+		arg.PaymentID,
+		arg.PartnerID,
+		arg.Link,
 		arg.Title,
 		arg.DedupKey,
 	)
 	return err
 }
 
-const queueMail = `-- name: QueueMail :exec
-INSERT INTO mail_outbox (to_address, subject, body, kind, sale_id, dedup_key)
-VALUES ($1, $2, $3, $4, $5, $6)
-ON CONFLICT (dedup_key) DO NOTHING
+const listNotifications = `-- name: ListNotifications :many
+
+SELECT n.id, n.kind, n.title, n.body, n.link, n.sale_id, n.created_at, n.read_at, count(*) OVER () AS total
+  FROM notifications n
+ WHERE n.user_id = $1
+   AND (NOT $2::boolean OR n.read_at IS NULL)
+   AND notice_visible(n.sale_id, NULL, $3, $1, $4)
+ ORDER BY n.created_at DESC, n.id DESC
+ LIMIT $6 OFFSET $5
 `
 
-type QueueMailParams struct {
-	ToAddress string
-	Subject   string
-	Body      string
-	Kind      string
-	SaleID    *uuid.UUID
-	DedupKey  *string
+type ListNotificationsParams struct {
+	CallerID      int64
+	UnreadOnly    bool
+	CallerRole    string
+	CallerPartner int64
+	Off           int32
+	Lim           int32
 }
 
-func (q *Queries) QueueMail(ctx context.Context, arg QueueMailParams) error {
-	_, err := q.db.Exec(ctx, queueMail,
-		arg.ToAddress,
-		arg.Subject,
-		arg.Body,
-		arg.Kind,
-		arg.SaleID,
-		arg.DedupKey,
+type ListNotificationsRow struct {
+	ID        int64
+	Kind      string
+	Title     string
+	Body      string
+	Link      string
+	SaleID    *uuid.UUID
+	CreatedAt time.Time
+	ReadAt    *time.Time
+	Total     int64
+}
+
+// --- the notification centre: every read is the caller's own and scoped by notice_visible --
+func (q *Queries) ListNotifications(ctx context.Context, arg ListNotificationsParams) ([]ListNotificationsRow, error) {
+	rows, err := q.db.Query(ctx, listNotifications,
+		arg.CallerID,
+		arg.UnreadOnly,
+		arg.CallerRole,
+		arg.CallerPartner,
+		arg.Off,
+		arg.Lim,
 	)
-	return err
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	items := []ListNotificationsRow{}
+	for rows.Next() {
+		var i ListNotificationsRow
+		if err := rows.Scan(
+			&i.ID,
+			&i.Kind,
+			&i.Title,
+			&i.Body,
+			&i.Link,
+			&i.SaleID,
+			&i.CreatedAt,
+			&i.ReadAt,
+			&i.Total,
+		); err != nil {
+			return nil, err
+		}
+		items = append(items, i)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	return items, nil
+}
+
+const listTasks = `-- name: ListTasks :many
+SELECT t.id, t.kind, t.title, t.link, t.sale_id, t.payment_id, t.partner_id, t.role, t.assignee_id,
+       t.created_at, t.done_at, COALESCE(d.full_name, '')::text AS done_by_name, count(*) OVER () AS total
+  FROM tasks t LEFT JOIN users d ON d.id = t.done_by
+ WHERE (t.assignee_id = $1::bigint OR (t.assignee_id IS NULL AND t.role = $2))
+   AND ($3::boolean IS NULL OR (t.done_at IS NOT NULL) = $3::boolean)
+   AND notice_visible(t.sale_id, t.partner_id, $2, $1, $4)
+ ORDER BY (t.done_at IS NULL) DESC, t.created_at DESC, t.id DESC
+ LIMIT $6 OFFSET $5
+`
+
+type ListTasksParams struct {
+	CallerID      int64
+	CallerRole    string
+	Done          *bool
+	CallerPartner int64
+	Off           int32
+	Lim           int32
+}
+
+type ListTasksRow struct {
+	ID         int64
+	Kind       string
+	Title      string
+	Link       string
+	SaleID     *uuid.UUID
+	PaymentID  *uuid.UUID
+	PartnerID  *int64
+	Role       string
+	AssigneeID *int64
+	CreatedAt  time.Time
+	DoneAt     *time.Time
+	DoneByName string
+	Total      int64
+}
+
+// The caller's tasks and their role's unassigned ones, open first, newest first.
+func (q *Queries) ListTasks(ctx context.Context, arg ListTasksParams) ([]ListTasksRow, error) {
+	rows, err := q.db.Query(ctx, listTasks,
+		arg.CallerID,
+		arg.CallerRole,
+		arg.Done,
+		arg.CallerPartner,
+		arg.Off,
+		arg.Lim,
+	)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	items := []ListTasksRow{}
+	for rows.Next() {
+		var i ListTasksRow
+		if err := rows.Scan(
+			&i.ID,
+			&i.Kind,
+			&i.Title,
+			&i.Link,
+			&i.SaleID,
+			&i.PaymentID,
+			&i.PartnerID,
+			&i.Role,
+			&i.AssigneeID,
+			&i.CreatedAt,
+			&i.DoneAt,
+			&i.DoneByName,
+			&i.Total,
+		); err != nil {
+			return nil, err
+		}
+		items = append(items, i)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	return items, nil
+}
+
+const mailPreferences = `-- name: MailPreferences :many
+
+SELECT kind, mail FROM notification_preferences WHERE user_id = $1 ORDER BY kind
+`
+
+type MailPreferencesRow struct {
+	Kind string
+	Mail bool
+}
+
+// --- mail preferences ------------------------------------------------------------------------
+// The kinds a user has chosen about; the others are mailed (mail_wanted()).
+func (q *Queries) MailPreferences(ctx context.Context, userID int64) ([]MailPreferencesRow, error) {
+	rows, err := q.db.Query(ctx, mailPreferences, userID)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	items := []MailPreferencesRow{}
+	for rows.Next() {
+		var i MailPreferencesRow
+		if err := rows.Scan(&i.Kind, &i.Mail); err != nil {
+			return nil, err
+		}
+		items = append(items, i)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	return items, nil
+}
+
+const markAllNotificationsRead = `-- name: MarkAllNotificationsRead :execrows
+UPDATE notifications n SET read_at = now()
+ WHERE n.user_id = $1 AND n.read_at IS NULL
+   AND notice_visible(n.sale_id, NULL, $2, $1, $3)
+`
+
+type MarkAllNotificationsReadParams struct {
+	CallerID      int64
+	CallerRole    string
+	CallerPartner int64
+}
+
+func (q *Queries) MarkAllNotificationsRead(ctx context.Context, arg MarkAllNotificationsReadParams) (int64, error) {
+	result, err := q.db.Exec(ctx, markAllNotificationsRead, arg.CallerID, arg.CallerRole, arg.CallerPartner)
+	if err != nil {
+		return 0, err
+	}
+	return result.RowsAffected(), nil
+}
+
+const markNotificationRead = `-- name: MarkNotificationRead :one
+UPDATE notifications n SET read_at = COALESCE(n.read_at, now())
+ WHERE n.id = $1 AND n.user_id = $2
+   AND notice_visible(n.sale_id, NULL, $3, $2, $4)
+RETURNING n.id, n.kind, n.title, n.body, n.link, n.sale_id, n.created_at, n.read_at
+`
+
+type MarkNotificationReadParams struct {
+	ID            int64
+	CallerID      int64
+	CallerRole    string
+	CallerPartner int64
+}
+
+type MarkNotificationReadRow struct {
+	ID        int64
+	Kind      string
+	Title     string
+	Body      string
+	Link      string
+	SaleID    *uuid.UUID
+	CreatedAt time.Time
+	ReadAt    *time.Time
+}
+
+// Marks one of the caller's notices read (again is fine); no row: not the caller's.
+func (q *Queries) MarkNotificationRead(ctx context.Context, arg MarkNotificationReadParams) (MarkNotificationReadRow, error) {
+	row := q.db.QueryRow(ctx, markNotificationRead,
+		arg.ID,
+		arg.CallerID,
+		arg.CallerRole,
+		arg.CallerPartner,
+	)
+	var i MarkNotificationReadRow
+	err := row.Scan(
+		&i.ID,
+		&i.Kind,
+		&i.Title,
+		&i.Body,
+		&i.Link,
+		&i.SaleID,
+		&i.CreatedAt,
+		&i.ReadAt,
+	)
+	return i, err
+}
+
+const notificationSummary = `-- name: NotificationSummary :one
+SELECT
+    (SELECT count(*) FROM notifications n
+      WHERE n.user_id = $1 AND n.read_at IS NULL
+        AND notice_visible(n.sale_id, NULL, $2, $1, $3))::bigint AS unread,
+    (SELECT count(*) FROM tasks t
+      WHERE t.done_at IS NULL
+        AND (t.assignee_id = $1 OR (t.assignee_id IS NULL AND t.role = $2))
+        AND notice_visible(t.sale_id, t.partner_id, $2, $1, $3))::bigint AS open_tasks,
+    (SELECT count(*) FROM sales s
+      WHERE s.status = 'pending_approval' AND $2::text IN ('manager', 'admin')
+        AND s.salon_id IN (SELECT visible_salons($2, $1, $3)))::bigint AS approvals_waiting,
+    (SELECT COALESCE(max(n.id), 0) FROM notifications n WHERE n.user_id = $1)::bigint AS latest_id
+`
+
+type NotificationSummaryParams struct {
+	CallerID      int64
+	CallerRole    string
+	CallerPartner int64
+}
+
+type NotificationSummaryRow struct {
+	Unread           int64
+	OpenTasks        int64
+	ApprovalsWaiting int64
+	LatestID         int64
+}
+
+// The bell's figures: unread notices, open tasks, sales waiting for the caller's approval, and
+// the newest notice (so a new notice changes the answer even when a read one kept the count).
+func (q *Queries) NotificationSummary(ctx context.Context, arg NotificationSummaryParams) (NotificationSummaryRow, error) {
+	row := q.db.QueryRow(ctx, notificationSummary, arg.CallerID, arg.CallerRole, arg.CallerPartner)
+	var i NotificationSummaryRow
+	err := row.Scan(
+		&i.Unread,
+		&i.OpenTasks,
+		&i.ApprovalsWaiting,
+		&i.LatestID,
+	)
+	return i, err
+}
+
+const paymentTaskFacts = `-- name: PaymentTaskFacts :one
+SELECT p.sale_id, p.purpose, COALESCE(s.contract_number, '')::text AS contract_number, s.customer_name
+  FROM payments p JOIN sales s ON s.id = p.sale_id
+ WHERE p.id = $1
+`
+
+type PaymentTaskFactsRow struct {
+	SaleID         uuid.UUID
+	Purpose        string
+	ContractNumber string
+	CustomerName   string
+}
+
+// What a task about a payment names: its sale and contract.
+func (q *Queries) PaymentTaskFacts(ctx context.Context, id uuid.UUID) (PaymentTaskFactsRow, error) {
+	row := q.db.QueryRow(ctx, paymentTaskFacts, id)
+	var i PaymentTaskFactsRow
+	err := row.Scan(
+		&i.SaleID,
+		&i.Purpose,
+		&i.ContractNumber,
+		&i.CustomerName,
+	)
+	return i, err
 }
 
 const saleNoticeFacts = `-- name: SaleNoticeFacts :one
@@ -172,4 +531,20 @@ func (q *Queries) SalonApprovers(ctx context.Context, salonID int64) ([]SalonApp
 		return nil, err
 	}
 	return items, nil
+}
+
+const setMailPreference = `-- name: SetMailPreference :exec
+INSERT INTO notification_preferences (user_id, kind, mail) VALUES ($1, $2, $3)
+ON CONFLICT (user_id, kind) DO UPDATE SET mail = EXCLUDED.mail, updated_at = now()
+`
+
+type SetMailPreferenceParams struct {
+	UserID int64
+	Kind   string
+	Mail   bool
+}
+
+func (q *Queries) SetMailPreference(ctx context.Context, arg SetMailPreferenceParams) error {
+	_, err := q.db.Exec(ctx, setMailPreference, arg.UserID, arg.Kind, arg.Mail)
+	return err
 }

@@ -156,3 +156,94 @@ export async function fillVehicle(page, v) {
   await page.locator(`[data-testid="category-${v.category}"]`).click()
   await fill(page, 'vehicle-sold-on', v.sold_on)
 }
+
+/** A signed-in API client (bearer token), for the steps a test does not drive through pages. */
+export async function apiSession(email, password = PASSWORD) {
+  const res = await fetch(`${BASE}/api/v1/auth/login`, {
+    method: 'POST',
+    headers: { 'Content-Type': 'application/json' },
+    body: JSON.stringify({ email, password }),
+  })
+  if (!res.ok) throw new Error(`login ${email}: ${res.status} ${await res.text()}`)
+  const { token } = await res.json()
+  const call = async (method, path, body) => {
+    const r = await fetch(`${BASE}/api/v1${path}`, {
+      method,
+      headers: { Authorization: `Bearer ${token}`, ...(body ? { 'Content-Type': 'application/json' } : {}) },
+      body: body ? JSON.stringify(body) : undefined,
+    })
+    const text = await r.text()
+    return { status: r.status, body: text ? JSON.parse(text) : undefined }
+  }
+  return { token, call }
+}
+
+/** The dealer's side of a flagged sale, over the API the wizard uses: parallel import is always flagged. */
+export async function submitFlaggedSale(dealerEmail) {
+  const dealer = await apiSession(dealerEmail)
+  const must = (r, what) => {
+    if (r.status >= 300) throw new Error(`${what}: ${r.status} ${JSON.stringify(r.body)}`)
+    return r.body
+  }
+  const salons = must(await dealer.call('GET', '/salons?per_page=1'), 'salons')
+  const sale = must(await dealer.call('POST', '/sales', { salon_id: salons.items[0].id }), 'open a sale')
+  const base = `/sales/${sale.id}`
+  const year = Number(moscowToday().slice(0, 4)) - 2
+  must(
+    await dealer.call('PUT', `${base}/vehicle`, {
+      vin: randomVin(),
+      make: 'Toyota',
+      model: 'Land Cruiser',
+      year,
+      mileage_km: 30000,
+      engine_power_hp: 249,
+      engine_volume_cc: 3346,
+      category: 'parallel_import',
+      sold_on: moscowToday(),
+    }),
+    'vehicle',
+  )
+  must(
+    await dealer.call('PUT', `${base}/customer`, {
+      full_name: 'Петров Игорь Васильевич',
+      phone: '8 (916) 765-43-21',
+      email: 'i.petrov@example.ru',
+      birth_date: '1979-03-15',
+      passport_series: '4511',
+      passport_number: '654321',
+    }),
+    'customer',
+  )
+  const tariffs = must(await dealer.call('GET', '/tariffs'), 'tariffs')
+  let chosen = null
+  for (const t of tariffs.items ?? tariffs) {
+    const term = (t.terms ?? t.current?.terms ?? [12])[0]
+    const r = await dealer.call('PUT', `${base}/tariff`, { tariff_code: t.code, term_months: term, options: [], discount_pct: 0 })
+    if (r.status < 300) {
+      chosen = t.code
+      break
+    }
+  }
+  if (!chosen) throw new Error('no tariff accepts a parallel-import vehicle')
+  must(await dealer.call('POST', `${base}/submit`), 'submit')
+  return sale.id
+}
+
+/**
+ * The newest mail of a kind sent to an address, read from the outbox in PostgreSQL
+ * (DATABASE_URL, psql). TODO(issue 11): read it from Mailpit's API once SMTP delivery is merged,
+ * so the test follows the mail the person actually receives.
+ */
+export async function outboxMail(to, kind, { timeout = 30_000 } = {}) {
+  const { execFileSync } = await import('node:child_process')
+  const url = process.env.DATABASE_URL || 'postgres://karso@127.0.0.1:54329/karso?sslmode=disable'
+  const q = (s) => `'${String(s).replace(/'/g, "''")}'`
+  const sql = `SELECT body FROM mail_outbox WHERE to_address = ${q(to)} AND kind = ${q(kind)} ORDER BY id DESC LIMIT 1`
+  const deadline = Date.now() + timeout
+  for (;;) {
+    const body = execFileSync(process.env.PSQL || 'psql', [url, '-XtAc', sql], { encoding: 'utf8' }).trim()
+    if (body) return body
+    if (Date.now() > deadline) throw new Error(`no ${kind} mail to ${to} in the outbox within ${timeout} ms`)
+    await new Promise((r) => setTimeout(r, 250))
+  }
+}

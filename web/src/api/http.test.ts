@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it, vi } from 'vitest'
-import { ApiError, buildQuery, configureApi, request } from './http'
+import { ApiError, buildQuery, configureApi, request, revalidate } from './http'
 
 function reply(status: number, body?: unknown, headers: Record<string, string> = {}) {
   return vi.fn(async () => new Response(body === undefined ? null : JSON.stringify(body), { status, headers }))
@@ -114,5 +114,25 @@ describe('quoteFromAnswer', async () => {
   })
   it('accepts a flat quote', () => {
     expect(quoteFromAnswer(q).price_kopecks).toBe(3125000)
+  })
+})
+
+describe('revalidate', () => {
+  it('sends If-None-Match and tells a 304 from a new body with its ETag', async () => {
+    const f = vi.fn(async (_url: string, init: RequestInit) => {
+      const tag = (init.headers as Record<string, string>)['If-None-Match']
+      return tag === '"a"'
+        ? new Response(null, { status: 304, headers: { ETag: '"a"' } })
+        : new Response(JSON.stringify({ unread: 2 }), { status: 200, headers: { ETag: '"a"' } })
+    })
+    vi.stubGlobal('fetch', f)
+    expect(await revalidate('/notifications/summary', null)).toEqual({ notModified: false, etag: '"a"', data: { unread: 2 } })
+    expect((f.mock.calls[0]![1].headers as Record<string, string>)['If-None-Match']).toBeUndefined()
+    expect(await revalidate('/notifications/summary', '"a"')).toEqual({ notModified: true })
+  })
+
+  it('throws API errors like any request', async () => {
+    vi.stubGlobal('fetch', reply(500, { error: { code: 'internal', message: 'Ошибка' } }))
+    await expect(revalidate('/notifications/summary', '"a"')).rejects.toBeInstanceOf(ApiError)
   })
 })

@@ -90,10 +90,32 @@ async function readError(res: Response): Promise<ApiError> {
 
 /** Sends one request to /api/v1 and answers the decoded JSON (undefined for 204). */
 export async function request<T>(method: string, path: string, opts: RequestOptions = {}): Promise<T> {
+  return (await send<T>(method, path, opts)).data
+}
+
+/** A conditional GET's answer: unchanged (304), or the new body with its ETag. */
+export type Revalidated<T> = { notModified: true } | { notModified: false; etag: string | null; data: T }
+
+/**
+ * GETs path with If-None-Match: etag, for endpoints that answer 304 while nothing changed
+ * (the bell's summary is polled this way). Errors are thrown as by request.
+ */
+export async function revalidate<T>(path: string, etag: string | null, opts: RequestOptions = {}): Promise<Revalidated<T>> {
+  const res = await send<T>('GET', path, { ...opts, ifNoneMatch: etag ?? undefined })
+  if (res.status === 304) return { notModified: true }
+  return { notModified: false, etag: res.etag, data: res.data }
+}
+
+async function send<T>(
+  method: string,
+  path: string,
+  opts: RequestOptions & { ifNoneMatch?: string },
+): Promise<{ status: number; etag: string | null; data: T }> {
   const headers: Record<string, string> = {
     Accept: opts.blob ? '*/*' : 'application/json',
     'Accept-Language': config.getLocale(),
   }
+  if (opts.ifNoneMatch) headers['If-None-Match'] = opts.ifNoneMatch
   let body: BodyInit | undefined
   if (opts.body !== undefined) {
     headers['Content-Type'] = 'application/json'
@@ -112,17 +134,19 @@ export async function request<T>(method: string, path: string, opts: RequestOpti
     if ((e as { name?: string })?.name === 'AbortError') throw e
     throw new ApiError(0, 'network', '')
   }
+  const answer = (data: unknown) => ({ status: res.status, etag: res.headers.get('ETag'), data: data as T })
+  if (res.status === 304 && opts.ifNoneMatch) return answer(undefined)
   if (!res.ok) {
     const err = await readError(res)
     if (res.status === 401 && !opts.noAuthRedirect) config.onUnauthorized(err)
     throw err
   }
-  if (opts.blob) return (await res.blob()) as T
-  if (res.status === 204) return undefined as T
+  if (opts.blob) return answer(await res.blob())
+  if (res.status === 204) return answer(undefined)
   const text = await res.text()
-  if (!text) return undefined as T
+  if (!text) return answer(undefined)
   try {
-    return JSON.parse(text) as T
+    return answer(JSON.parse(text))
   } catch {
     throw new ApiError(res.status, 'bad_response', '')
   }

@@ -1,8 +1,12 @@
 // Every call the cabinets make to the Karso API, typed. When the backend's shapes settle,
 // fix them here (and in types.ts) and the compiler points at every screen that must follow.
 
-import { API_BASE, buildQuery, http } from './http'
+import { API_BASE, buildQuery, http, revalidate } from './http'
 import type {
+  MailPreference,
+  Notification,
+  NotificationSummary,
+  Task,
   ApprovalItem,
   AuditEntry,
   StuckSale,
@@ -59,10 +63,13 @@ import type {
   Vehicle,
   VehicleInput,
   Locale,
+  MailDetail,
+  MailFilter,
+  MailMessage,
 } from './types'
 
 export * from './types'
-export { ApiError, isApiError, configureApi, API_BASE } from './http'
+export { ApiError, isApiError, configureApi, API_BASE, type Revalidated } from './http'
 
 const enc = encodeURIComponent
 
@@ -74,6 +81,25 @@ export const authApi = {
   updateMe: (patch: { full_name: string; phone: string; locale: Locale }) => http.patch<User>('/me', patch),
   changePassword: (current_password: string, new_password: string) =>
     http.post<void>('/me/password', { current_password, new_password }),
+  /** Always 202 with the same message, whether or not the address has an account. */
+  requestPasswordReset: (email: string) =>
+    http.post<{ message: string }>('/auth/password-reset', { email }, { noAuthRedirect: true }),
+  confirmPasswordReset: (token: string, new_password: string) =>
+    http.post<void>('/auth/password-reset/confirm', { token, new_password }, { noAuthRedirect: true }),
+}
+
+export const notificationsApi = {
+  list: (f: { unread?: boolean; page?: number; per_page?: number }) =>
+    http.get<ListResponse<Notification>>('/notifications', f),
+  /** The bell's counters; 304 (notModified) while nothing changed since etag. */
+  summary: (etag: string | null) => revalidate<NotificationSummary>('/notifications/summary', etag),
+  read: (id: number) => http.post<Notification>(`/notifications/${id}/read`),
+  readAll: () => http.post<{ marked: number }>('/notifications/read-all'),
+  tasks: (f: { done?: boolean | ''; page?: number; per_page?: number }) => http.get<ListResponse<Task>>('/tasks', f),
+  done: (id: number) => http.post<Task>(`/tasks/${id}/done`),
+  preferences: () => http.get<ItemsResponse<MailPreference>>('/me/notification-preferences'),
+  setPreferences: (items: { kind: string; mail: boolean }[]) =>
+    http.put<ItemsResponse<MailPreference>>('/me/notification-preferences', { items }),
 }
 
 export const usersApi = {
@@ -101,6 +127,13 @@ export const managersApi = {
   salons: (managerId: number) => http.get<ItemsResponse<Salon>>(`/managers/${managerId}/salons`),
   setSalons: (managerId: number, salonIds: number[]) =>
     http.put<ItemsResponse<Salon>>(`/managers/${managerId}/salons`, { salon_ids: salonIds }),
+}
+
+/** The admin's «Почта» page: every message queued, how its delivery went, sending a failed one again. */
+export const mailApi = {
+  list: (f: MailFilter) => http.get<ListResponse<MailMessage>>('/admin/mail', f),
+  get: (id: number) => http.get<MailDetail>(`/admin/mail/${id}`),
+  resend: (id: number) => http.post<MailMessage>(`/admin/mail/${id}/resend`),
 }
 
 export const auditApi = {

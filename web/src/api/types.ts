@@ -162,6 +162,74 @@ export interface StuckSale {
   salon_name: string | null
 }
 
+// ── mail ────────────────────────────────────────────────────────────────────
+
+/** How a message's delivery stands (GET /admin/mail). */
+export const MAIL_STATUSES = ['queued', 'sending', 'sent', 'failed'] as const
+export type MailStatus = (typeof MAIL_STATUSES)[number]
+
+/** The kinds of mail the platform sends (mail/templates/<kind>.tmpl on the server). */
+export const MAIL_KINDS = [
+  'payment_link',
+  'payment_retry',
+  'invoice_issued',
+  'invoice_overdue',
+  'contract_paid',
+  'upsell_receipt',
+  'addendum',
+  'cancellation',
+  'approval_requested',
+  'approval_reminder',
+  'approval_alert',
+  'sale_approved',
+  'changes_requested',
+  'sale_rejected',
+  'payment_received',
+  'payment_failed',
+  'month_closed',
+  'closing_ledger_mismatch',
+] as const
+
+/** One message of the outbox, as the «Почта» page lists it. */
+export interface MailMessage {
+  id: number
+  to: string
+  subject: string
+  kind: string
+  locale: Locale
+  status: MailStatus
+  attempts: number
+  /** the server's last answer (250 … once sent, the refusal when failed) or why an attempt did not go through */
+  reason: string
+  attachment_count: number
+  sale_id: string | null
+  created_at: string
+  next_attempt_at: string | null
+  sent_at: string | null
+  failed_at: string | null
+  preview: string
+}
+
+export interface MailAttachment {
+  document_id: string
+  kind: string
+  file_name: string
+  size_bytes: number
+  download_url: string
+}
+
+/** One message whole (GET /admin/mail/{id}). */
+export interface MailDetail extends MailMessage {
+  text: string
+  html: string
+  attachments: MailAttachment[]
+}
+
+export interface MailFilter extends PageParams {
+  status?: MailStatus | ''
+  kind?: string
+}
+
 export interface AuditFilter extends PageParams {
   actor_id?: number | ''
   entity_type?: string
@@ -829,4 +897,51 @@ export interface AckReport {
   acknowledged: number
   partners: AckPartner[]
   people: AckPerson[]
+}
+
+// --- the notification centre (docs/openapi.yaml: notifications) ------------------------------
+
+/** One notice in the bell. `link` is a path of the cabinets ('' when it is about nothing). */
+export interface Notification {
+  id: number
+  kind: string
+  title: string
+  body: string
+  link: string
+  sale_id: string | null
+  read: boolean
+  read_at: string | null
+  created_at: string
+}
+
+/** The bell's counters, polled with ETag / If-None-Match. */
+export interface NotificationSummary {
+  unread: number
+  open_tasks: number
+  approvals_waiting: number
+  latest_id: number
+}
+
+/** A work item: the caller's own or left for their whole role (assigned_to_me false). */
+export interface Task {
+  id: number
+  kind: string
+  title: string
+  link: string
+  sale_id: string | null
+  payment_id: string | null
+  partner_id: number | null
+  assigned_to_me: boolean
+  done: boolean
+  done_at: string | null
+  /** '' when the sale or payment settled it by itself */
+  done_by_name: string
+  created_at: string
+}
+
+/** Whether one kind of notice also comes by mail (the bell shows it always). */
+export interface MailPreference {
+  kind: string
+  label: string
+  mail: boolean
 }

@@ -6,7 +6,7 @@ import ru from './ru'
 import en from './en'
 import { i18n } from './index'
 import { ALL_ROLES, menuFor } from '@/lib/access'
-import { SALE_STATUSES, STATS_GROUPINGS } from '@/api/types'
+import { MAIL_KINDS, MAIL_STATUSES, SALE_STATUSES, STATS_GROUPINGS } from '@/api/types'
 import { METRICS, PERIOD_PRESETS } from '@/lib/stats'
 import { CATEGORIES, STEPS } from '@/lib/wizard'
 
@@ -67,6 +67,9 @@ describe('messages', () => {
       ...['in_progress', 'documents_issued', 'reconciled', 'mismatch', 'closed'].map((s) => `closingStatus.${s}`),
       ...['sale', 'upsell', 'refund'].map((p) => `paymentPurpose.${p}`),
       ...['voided'].map((s) => `paymentStatus.${s}`),
+      // the «Почта» page names every kind and status of mail
+      ...MAIL_STATUSES.map((s) => `mail.statuses.${s}`),
+      ...MAIL_KINDS.map((k) => `mail.kinds.${k}`),
     ]
     for (const lang of [ru, en] as Tree[]) {
       expect(keys.filter((k) => typeof get(lang, k) !== 'string')).toEqual([])

@@ -35,7 +35,9 @@ export const ROUTE_ROLES = {
   news: ['dealer', 'manager', 'finance', 'admin'],
   'news-item': ['dealer', 'manager', 'finance', 'admin'],
   'news-manage': ['admin', 'manager'],
+  'admin-mail': ['admin'],
   profile: ['dealer', 'manager', 'finance', 'admin'],
+  notifications: ['dealer', 'manager', 'finance', 'admin'],
 } as const satisfies Record<string, readonly Role[]>
 
 export type RouteName = keyof typeof ROUTE_ROLES
@@ -68,7 +70,7 @@ const MENUS: Record<Role, MenuItem[]> = {
     item('documents', '/documents', 'menu.documents', 'Folder'),
     item('stats', '/stats', 'menu.stats', 'TrendCharts'),
     item('reports', '/reports', 'menu.reports', 'DataAnalysis'),
-    item('news', '/news', 'menu.news', 'Bell'),
+    item('news', '/news', 'menu.news', 'Reading'),
   ],
   manager: [
     item('approvals', '/approvals', 'menu.approvals', 'Stamp'),
@@ -76,7 +78,7 @@ const MENUS: Record<Role, MenuItem[]> = {
     item('manager-salons', '/my-salons', 'menu.mySalons', 'Shop'),
     item('stats', '/stats', 'menu.stats', 'TrendCharts'),
     item('reports', '/reports', 'menu.reports', 'DataAnalysis'),
-    item('news', '/news', 'menu.news', 'Bell'),
+    item('news', '/news', 'menu.news', 'Reading'),
     item('news-manage', '/news/manage', 'menu.newsManage', 'EditPen'),
   ],
   finance: [
@@ -87,7 +89,7 @@ const MENUS: Record<Role, MenuItem[]> = {
     item('sales', '/sales', 'menu.sales', 'Tickets'),
     item('stats', '/stats', 'menu.stats', 'TrendCharts'),
     item('reports', '/reports', 'menu.reports', 'DataAnalysis'),
-    item('news', '/news', 'menu.news', 'Bell'),
+    item('news', '/news', 'menu.news', 'Reading'),
   ],
   admin: [
     item('admin-users', '/admin/users', 'menu.users', 'User', 'menu.groupAdmin'),
@@ -99,6 +101,7 @@ const MENUS: Record<Role, MenuItem[]> = {
     item('admin-audit', '/admin/audit', 'menu.audit', 'List'),
     item('admin-stuck-sales', '/admin/stuck-sales', 'menu.stuckSales', 'AlarmClock'),
     item('news-manage', '/news/manage', 'menu.newsManage', 'EditPen'),
+    item('admin-mail', '/admin/mail', 'menu.mail', 'Message'),
     item('sales', '/sales', 'menu.sales', 'Tickets', 'menu.groupWork'),
     item('approvals', '/approvals', 'menu.approvals', 'Stamp'),
     item('payments', '/finance/payments', 'menu.payments', 'Wallet'),
@@ -106,7 +109,7 @@ const MENUS: Record<Role, MenuItem[]> = {
     item('stats', '/stats', 'menu.stats', 'TrendCharts'),
     item('reports', '/reports', 'menu.reports', 'DataAnalysis'),
     item('closings', '/finance/closings', 'menu.closings', 'Finished'),
-    item('news', '/news', 'menu.news', 'Bell'),
+    item('news', '/news', 'menu.news', 'Reading'),
   ],
 }
 

@@ -22,6 +22,19 @@ const r = (
 export const routes: RouteRecordRaw[] = [
   { path: '/login', name: 'login', component: LoginView, meta: { public: true, title: 'login.title' } },
   {
+    path: '/forgot-password',
+    name: 'forgot-password',
+    component: () => import('@/views/common/ForgotPasswordView.vue'),
+    meta: { public: true, title: 'reset.forgotTitle' },
+  },
+  {
+    // the link of the reset mail: PUBLIC_URL/reset-password?token=…
+    path: '/reset-password',
+    name: 'reset-password',
+    component: () => import('@/views/common/ResetPasswordView.vue'),
+    meta: { public: true, title: 'reset.title' },
+  },
+  {
     path: '/',
     component: AppLayout,
     children: [
@@ -56,7 +69,9 @@ export const routes: RouteRecordRaw[] = [
       r('news', 'news', () => import('@/views/news/NewsListView.vue'), 'menu.news'),
       r('news/manage', 'news-manage', () => import('@/views/news/NewsManageView.vue'), 'menu.newsManage'),
       r('news/:id(\\d+)', 'news-item', () => import('@/views/news/NewsView.vue'), 'menu.news'),
+      r('admin/mail', 'admin-mail', () => import('@/views/admin/MailView.vue'), 'menu.mail'),
       r('profile', 'profile', () => import('@/views/common/ProfileView.vue'), 'menu.profile'),
+      r('notifications', 'notifications', () => import('@/views/common/NotificationsView.vue'), 'notices.title'),
       {
         path: 'forbidden',
         name: 'forbidden',
