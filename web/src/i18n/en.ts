@@ -914,6 +914,9 @@ const en: typeof ru = {
       payment_failed: 'Payment failed',
       month_closed: 'Month closed',
       closing_ledger_mismatch: 'Closing mismatch',
+      news_published: 'New announcement',
+      news_reminder: 'Acknowledgement reminder',
+      news_escalation: 'Announcement not acknowledged',
     },
   },
   audit: {

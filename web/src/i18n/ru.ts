@@ -914,6 +914,9 @@ export default {
       payment_failed: 'Оплата не прошла',
       month_closed: 'Месяц закрыт',
       closing_ledger_mismatch: 'Расхождение при закрытии',
+      news_published: 'Новое объявление',
+      news_reminder: 'Напоминание об ознакомлении',
+      news_escalation: 'Не ознакомились с объявлением',
     },
   },
   audit: {
