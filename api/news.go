@@ -33,6 +33,9 @@ func (s *Server) mountNews(r *gin.RouterGroup) {
 	r.POST("/news/:id/acknowledge", s.acknowledgeNews)
 	r.GET("/news/:id/acknowledgements", allow("admin", "manager"), s.newsAcknowledgements)
 	r.GET("/news/:id/acknowledgements.xlsx", allow("admin", "manager"), s.newsAcknowledgementsXLSX)
+	r.POST("/news/:id/attachments", allow("admin", "manager"), s.uploadNewsFile)
+	r.GET("/news/:id/attachments/:attachment_id", s.downloadNewsFile)
+	r.DELETE("/news/:id/attachments/:attachment_id", allow("admin", "manager"), s.deleteNewsFile)
 }
 
 // newsMessages are the texts of the news endpoints' own codes, Russian first.
@@ -42,6 +45,8 @@ var newsMessages = map[string][2]string{
 	"news_no_ack":        {"Это объявление не требует ознакомления", "This announcement needs no acknowledgement"},
 	"manager_partners":   {"Менеджер адресует новость партнёрам своих салонов: выберите хотя бы одного", "A manager addresses news to the partners of their salons: choose at least one"},
 	"partner_not_yours":  {"Партнёр не найден или не относится к вашим салонам: %s", "Partner not found or not among your salons: %s"},
+	"file_too_large":     {"Файл больше 20 МБ", "The file is larger than 20 MB"},
+	"file_type":          {"Можно приложить PNG, JPEG, GIF, WebP, PDF, DOCX, XLSX или PPTX; обложка — только изображение", "Attach PNG, JPEG, GIF, WebP, PDF, DOCX, XLSX or PPTX; a cover must be an image"},
 	"publish_at_too_old": {"Время публикации не может быть в прошлом больше чем на сутки", "The publication time cannot be more than a day in the past"},
 }
 
@@ -83,6 +88,9 @@ type NewsItem struct {
 	AcknowledgedAt    *time.Time `json:"acknowledged_at"`
 	CreatedAt         time.Time  `json:"created_at"`
 	ArchivedAt        *time.Time `json:"archived_at"`
+	// Attachments lists the cover (first, cover=true) and the files; filled where an item is
+	// opened on its own.
+	Attachments []NewsAttachment `json:"attachments"`
 }
 
 func newsItem(n store.News, authorName string) NewsItem {
@@ -90,7 +98,7 @@ func newsItem(n store.News, authorName string) NewsItem {
 		AuthorID: n.AuthorID, AuthorName: authorName, PublishAt: n.PublishAt, Pinned: n.Pinned,
 		RequiresAck: n.RequiresAck, RemindAfterDays: n.RemindAfterDays, EscalateAfterDays: n.EscalateAfterDays,
 		Audience: Audience{Roles: n.AudienceRoles, Partners: n.AudiencePartners, Regions: n.AudienceRegions,
-			Cities: n.AudienceCities}, CreatedAt: n.CreatedAt, ArchivedAt: n.ArchivedAt}
+			Cities: n.AudienceCities}, CreatedAt: n.CreatedAt, ArchivedAt: n.ArchivedAt, Attachments: []NewsAttachment{}}
 }
 
 // NewsFeedItem is one line of a reader's list.
@@ -395,6 +403,9 @@ func (s *Server) getNews(c *gin.Context) {
 		AudiencePartners: r.AudiencePartners, AudienceRegions: r.AudienceRegions, AudienceCities: r.AudienceCities,
 		CreatedAt: r.CreatedAt, ArchivedAt: r.ArchivedAt}, r.AuthorName)
 	item.ReadAt, item.AcknowledgedAt = r.ReadAt, r.AcknowledgedAt
+	if item.Attachments, ok = s.newsAttachments(c, nid); !ok {
+		return
+	}
 	// opening a published item reads it; an author looking at a draft reads nothing
 	if r.Status == "published" && r.ReadAt == nil {
 		if err := s.q.MarkNewsRead(ctx, store.MarkNewsReadParams{NewsID: nid, UserID: uid}); err != nil {

@@ -4,6 +4,8 @@ import (
 	"bytes"
 	"context"
 	"fmt"
+	"io"
+	"mime/multipart"
 	"net/http"
 	"strings"
 	"testing"
@@ -238,4 +240,89 @@ func TestNewsScheduledAndBadInput(t *testing.T) {
 	}
 	expectStatus(t, admin.do("GET", "/api/v1/news/manage?status=bogus", nil), http.StatusBadRequest)
 	expectStatus(t, dealer.do("GET", "/api/v1/news/manage", nil), http.StatusForbidden)
+}
+
+// upload posts one file as multipart to a news item.
+func upload(t *testing.T, s *session, newsID int64, name string, content []byte, cover bool) response {
+	t.Helper()
+	var buf bytes.Buffer
+	w := multipart.NewWriter(&buf)
+	if cover {
+		_ = w.WriteField("cover", "true")
+	}
+	part, _ := w.CreateFormFile("file", name)
+	_, _ = part.Write(content)
+	_ = w.Close()
+	req, _ := http.NewRequest("POST", fmt.Sprintf("%s/api/v1/news/%d/attachments", baseURL, newsID), &buf)
+	req.Header.Set("Content-Type", w.FormDataContentType())
+	resp, err := s.client.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	b, _ := io.ReadAll(resp.Body)
+	return response{Status: resp.StatusCode, Body: b, Header: resp.Header}
+}
+
+// A cover and a PDF go to the blob store and are served to the readers the item is for; a
+// type not allowed or a file over 20 MB is refused naming the field, and nothing is added.
+func TestNewsCoverAndAttachments(t *testing.T) {
+	admin, dealer, dealer2 := login(t, "admin@karso.test"), login(t, "dealer@karso.test"), login(t, "dealer2@karso.test")
+	r := admin.do("POST", "/api/v1/news", map[string]any{"title": "С обложкой", "publish": true,
+		"audience": map[string]any{"partners": []int64{partnerID(t, "Автомир")}}})
+	expectStatus(t, r, http.StatusCreated)
+	var n api.NewsItem
+	r.json(t, &n)
+
+	png := append([]byte("\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR"), bytes.Repeat([]byte{0}, 64)...)
+	pdf := []byte("%PDF-1.4\n1 0 obj\n<<>>\nendobj\ntrailer\n<<>>\n%%EOF\n")
+	r = upload(t, admin, n.ID, "cover.png", png, true)
+	expectStatus(t, r, http.StatusCreated)
+	var cover api.NewsAttachment
+	r.json(t, &cover)
+	r = upload(t, admin, n.ID, "../../Памятка.pdf", pdf, false)
+	expectStatus(t, r, http.StatusCreated)
+	var memo api.NewsAttachment
+	r.json(t, &memo)
+	if memo.FileName != "Памятка.pdf" || memo.Mime != "application/pdf" || !cover.Cover || cover.Mime != "image/png" {
+		t.Fatalf("cover %+v, memo %+v", cover, memo)
+	}
+
+	for _, tc := range []struct {
+		name    string
+		file    string
+		content []byte
+		cover   bool
+	}{
+		{"a script", "run.html", []byte("<html><script>alert(1)</script></html>"), false},
+		{"a PDF as the cover", "cover.pdf", pdf, true},
+		{"over 20 MB", "big.pdf", append(pdf, bytes.Repeat([]byte{' '}, 20<<20)...), false},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			r := upload(t, admin, n.ID, tc.file, tc.content, tc.cover)
+			if r.Status != http.StatusUnprocessableEntity && r.Status != http.StatusRequestEntityTooLarge {
+				t.Fatalf("status %d: %s", r.Status, r.Body)
+			}
+			if r.Status == http.StatusUnprocessableEntity && r.problem(t).Fields["file"] == "" {
+				t.Fatalf("%s: want the file named", r.Body)
+			}
+		})
+	}
+
+	r = dealer.do("GET", fmt.Sprintf("/api/v1/news/%d", n.ID), nil)
+	expectStatus(t, r, http.StatusOK)
+	var seen api.NewsItem
+	r.json(t, &seen)
+	if len(seen.Attachments) != 2 || !seen.Attachments[0].Cover {
+		t.Fatalf("attachments %+v: want the cover first and the PDF, nothing refused", seen.Attachments)
+	}
+	r = dealer.do("GET", memo.URL, nil)
+	expectStatus(t, r, http.StatusOK)
+	if !bytes.Equal(r.Body, pdf) || r.Header.Get("Content-Type") != "application/pdf" {
+		t.Fatalf("download %q (%s)", r.Body, r.Header.Get("Content-Type"))
+	}
+	expectStatus(t, dealer2.do("GET", memo.URL, nil), http.StatusNotFound)
+	expectStatus(t, dealer.do("DELETE", memo.URL, nil), http.StatusForbidden)
+	expectStatus(t, admin.do("DELETE", memo.URL, nil), http.StatusNoContent)
+	expectStatus(t, dealer.do("GET", memo.URL, nil), http.StatusNotFound)
 }

@@ -132,3 +132,21 @@ SELECT x::bigint AS id FROM unnest(@ids::bigint[]) x
 SELECT u.id, u.email, u.full_name, u.locale
   FROM news_audience(@news_id) a JOIN users u ON u.id = a.user_id
  ORDER BY u.id;
+
+-- name: AddNewsAttachment :one
+INSERT INTO news_attachments (news_id, cover, file_name, mime, size_bytes, blob_key, created_by)
+VALUES (@news_id, @cover, @file_name, @mime, @size_bytes, @blob_key, @created_by)
+RETURNING *;
+
+-- name: ClearNewsCover :exec
+-- A new cover replaces the old one, which stays as an ordinary attachment.
+UPDATE news_attachments SET cover = false WHERE news_id = @news_id AND cover;
+
+-- name: ListNewsAttachments :many
+SELECT * FROM news_attachments WHERE news_id = @news_id ORDER BY cover DESC, created_at, id;
+
+-- name: GetNewsAttachment :one
+SELECT * FROM news_attachments WHERE news_id = @news_id AND id = @id;
+
+-- name: DeleteNewsAttachment :one
+DELETE FROM news_attachments WHERE news_id = @news_id AND id = @id RETURNING *;

@@ -42,6 +42,22 @@ CREATE TABLE news_reads (
 );
 CREATE INDEX news_reads_user_idx ON news_reads (user_id);
 
+-- The files of an item, kept in the blob store: a cover image, and attachments.
+CREATE TABLE news_attachments (
+    id         uuid        PRIMARY KEY DEFAULT gen_random_uuid(),
+    news_id    bigint      NOT NULL REFERENCES news (id) ON DELETE CASCADE,
+    cover      boolean     NOT NULL DEFAULT false,
+    file_name  text        NOT NULL CHECK (length(btrim(file_name)) > 0),
+    mime       text        NOT NULL,
+    size_bytes bigint      NOT NULL CHECK (size_bytes > 0),
+    blob_key   text        NOT NULL UNIQUE,
+    created_by bigint      NOT NULL REFERENCES users (id),
+    created_at timestamptz NOT NULL DEFAULT now()
+);
+CREATE INDEX news_attachments_news_idx ON news_attachments (news_id, created_at);
+-- one cover an item
+CREATE UNIQUE INDEX news_attachments_cover_key ON news_attachments (news_id) WHERE cover;
+
 -- Whether an item is addressed to a user of the role and partner given.
 -- +goose StatementBegin
 CREATE FUNCTION news_addressed(n news, user_role text, user_partner bigint) RETURNS boolean
@@ -113,4 +129,4 @@ $$;
 DROP FUNCTION news_audience(bigint);
 DROP FUNCTION visible_news(text, bigint, bigint);
 DROP FUNCTION news_addressed(news, text, bigint);
-DROP TABLE news_reads, news;
+DROP TABLE news_attachments, news_reads, news;

@@ -150,6 +150,18 @@ type News struct {
 	ArchivedAt        *time.Time
 }
 
+type NewsAttachment struct {
+	ID        uuid.UUID
+	NewsID    int64
+	Cover     bool
+	FileName  string
+	Mime      string
+	SizeBytes int64
+	BlobKey   string
+	CreatedBy int64
+	CreatedAt time.Time
+}
+
 type NewsRead struct {
 	NewsID         int64
 	UserID         int64

@@ -8,6 +8,8 @@ package store
 import (
 	"context"
 	"time"
+
+	"github.com/google/uuid"
 )
 
 const acknowledgeNews = `-- name: AcknowledgeNews :one
@@ -27,6 +29,47 @@ func (q *Queries) AcknowledgeNews(ctx context.Context, arg AcknowledgeNewsParams
 	var acknowledged_at *time.Time
 	err := row.Scan(&acknowledged_at)
 	return acknowledged_at, err
+}
+
+const addNewsAttachment = `-- name: AddNewsAttachment :one
+INSERT INTO news_attachments (news_id, cover, file_name, mime, size_bytes, blob_key, created_by)
+VALUES ($1, $2, $3, $4, $5, $6, $7)
+RETURNING id, news_id, cover, file_name, mime, size_bytes, blob_key, created_by, created_at
+`
+
+type AddNewsAttachmentParams struct {
+	NewsID    int64
+	Cover     bool
+	FileName  string
+	Mime      string
+	SizeBytes int64
+	BlobKey   string
+	CreatedBy int64
+}
+
+func (q *Queries) AddNewsAttachment(ctx context.Context, arg AddNewsAttachmentParams) (NewsAttachment, error) {
+	row := q.db.QueryRow(ctx, addNewsAttachment,
+		arg.NewsID,
+		arg.Cover,
+		arg.FileName,
+		arg.Mime,
+		arg.SizeBytes,
+		arg.BlobKey,
+		arg.CreatedBy,
+	)
+	var i NewsAttachment
+	err := row.Scan(
+		&i.ID,
+		&i.NewsID,
+		&i.Cover,
+		&i.FileName,
+		&i.Mime,
+		&i.SizeBytes,
+		&i.BlobKey,
+		&i.CreatedBy,
+		&i.CreatedAt,
+	)
+	return i, err
 }
 
 const archiveNews = `-- name: ArchiveNews :one
@@ -60,6 +103,16 @@ func (q *Queries) ArchiveNews(ctx context.Context, id int64) (News, error) {
 		&i.ArchivedAt,
 	)
 	return i, err
+}
+
+const clearNewsCover = `-- name: ClearNewsCover :exec
+UPDATE news_attachments SET cover = false WHERE news_id = $1 AND cover
+`
+
+// A new cover replaces the old one, which stays as an ordinary attachment.
+func (q *Queries) ClearNewsCover(ctx context.Context, newsID int64) error {
+	_, err := q.db.Exec(ctx, clearNewsCover, newsID)
+	return err
 }
 
 const countUnreadNews = `-- name: CountUnreadNews :one
@@ -160,6 +213,32 @@ func (q *Queries) CreateNews(ctx context.Context, arg CreateNewsParams) (News, e
 	return i, err
 }
 
+const deleteNewsAttachment = `-- name: DeleteNewsAttachment :one
+DELETE FROM news_attachments WHERE news_id = $1 AND id = $2 RETURNING id, news_id, cover, file_name, mime, size_bytes, blob_key, created_by, created_at
+`
+
+type DeleteNewsAttachmentParams struct {
+	NewsID int64
+	ID     uuid.UUID
+}
+
+func (q *Queries) DeleteNewsAttachment(ctx context.Context, arg DeleteNewsAttachmentParams) (NewsAttachment, error) {
+	row := q.db.QueryRow(ctx, deleteNewsAttachment, arg.NewsID, arg.ID)
+	var i NewsAttachment
+	err := row.Scan(
+		&i.ID,
+		&i.NewsID,
+		&i.Cover,
+		&i.FileName,
+		&i.Mime,
+		&i.SizeBytes,
+		&i.BlobKey,
+		&i.CreatedBy,
+		&i.CreatedAt,
+	)
+	return i, err
+}
+
 const getNews = `-- name: GetNews :one
 SELECT n.id, n.title, n.body_md, n.body_html, n.author_id, n.status, n.publish_at, n.pinned, n.requires_ack, n.remind_after_days, n.escalate_after_days, n.audience_roles, n.audience_partners, n.audience_regions, n.audience_cities, n.created_at, n.updated_at, n.archived_at, u.full_name AS author_name, r.read_at, r.acknowledged_at
   FROM news n JOIN users u ON u.id = n.author_id
@@ -233,6 +312,32 @@ func (q *Queries) GetNews(ctx context.Context, arg GetNewsParams) (GetNewsRow, e
 	return i, err
 }
 
+const getNewsAttachment = `-- name: GetNewsAttachment :one
+SELECT id, news_id, cover, file_name, mime, size_bytes, blob_key, created_by, created_at FROM news_attachments WHERE news_id = $1 AND id = $2
+`
+
+type GetNewsAttachmentParams struct {
+	NewsID int64
+	ID     uuid.UUID
+}
+
+func (q *Queries) GetNewsAttachment(ctx context.Context, arg GetNewsAttachmentParams) (NewsAttachment, error) {
+	row := q.db.QueryRow(ctx, getNewsAttachment, arg.NewsID, arg.ID)
+	var i NewsAttachment
+	err := row.Scan(
+		&i.ID,
+		&i.NewsID,
+		&i.Cover,
+		&i.FileName,
+		&i.Mime,
+		&i.SizeBytes,
+		&i.BlobKey,
+		&i.CreatedBy,
+		&i.CreatedAt,
+	)
+	return i, err
+}
+
 const getNewsForAuthor = `-- name: GetNewsForAuthor :one
 SELECT n.id, n.title, n.body_md, n.body_html, n.author_id, n.status, n.publish_at, n.pinned, n.requires_ack, n.remind_after_days, n.escalate_after_days, n.audience_roles, n.audience_partners, n.audience_regions, n.audience_cities, n.created_at, n.updated_at, n.archived_at FROM news n
  WHERE n.id = $1 AND ($2::text = 'admin' OR ($2 = 'manager' AND n.author_id = $3))
@@ -269,6 +374,40 @@ func (q *Queries) GetNewsForAuthor(ctx context.Context, arg GetNewsForAuthorPara
 		&i.ArchivedAt,
 	)
 	return i, err
+}
+
+const listNewsAttachments = `-- name: ListNewsAttachments :many
+SELECT id, news_id, cover, file_name, mime, size_bytes, blob_key, created_by, created_at FROM news_attachments WHERE news_id = $1 ORDER BY cover DESC, created_at, id
+`
+
+func (q *Queries) ListNewsAttachments(ctx context.Context, newsID int64) ([]NewsAttachment, error) {
+	rows, err := q.db.Query(ctx, listNewsAttachments, newsID)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	items := []NewsAttachment{}
+	for rows.Next() {
+		var i NewsAttachment
+		if err := rows.Scan(
+			&i.ID,
+			&i.NewsID,
+			&i.Cover,
+			&i.FileName,
+			&i.Mime,
+			&i.SizeBytes,
+			&i.BlobKey,
+			&i.CreatedBy,
+			&i.CreatedAt,
+		); err != nil {
+			return nil, err
+		}
+		items = append(items, i)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	return items, nil
 }
 
 const listNewsFeed = `-- name: ListNewsFeed :many
