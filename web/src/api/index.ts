@@ -1,7 +1,7 @@
 // Every call the cabinets make to the Karso API, typed. When the backend's shapes settle,
 // fix them here (and in types.ts) and the compiler points at every screen that must follow.
 
-import { API_BASE, buildQuery, http, revalidate } from './http'
+import { API_BASE, ApiError, buildQuery, http, revalidate } from './http'
 import type {
   MailPreference,
   Notification,
@@ -11,6 +11,8 @@ import type {
   AuditEntry,
   StuckSale,
   AckReport,
+  ApiErrorBody,
+  NewsAttachment,
   NewsAuthorLine,
   NewsFeedItem,
   NewsInput,
@@ -298,4 +300,17 @@ export const newsApi = {
   acknowledge: (id: number) => http.post<{ acknowledged_at: string }>(`/news/${id}/acknowledge`),
   acknowledgements: (id: number) => http.get<AckReport>(`/news/${id}/acknowledgements`),
   acknowledgementsXlsxUrl: (id: number) => `${API_BASE}/news/${id}/acknowledgements.xlsx`,
+  upload: async (id: number, file: File, cover: boolean): Promise<NewsAttachment> => {
+    const form = new FormData()
+    form.append('file', file)
+    if (cover) form.append('cover', 'true')
+    const res = await fetch(`${API_BASE}/news/${id}/attachments`, { method: 'POST', body: form, credentials: 'same-origin' })
+    const body = await res.json().catch(() => null)
+    if (!res.ok) {
+      const e = (body as ApiErrorBody | null)?.error
+      throw new ApiError(res.status, e?.code ?? 'internal', e?.message ?? res.statusText, e?.fields ?? {}, res.headers.get('X-Request-ID'))
+    }
+    return body as NewsAttachment
+  },
+  removeFile: (id: number, attachmentId: string) => http.del<void>(`/news/${id}/attachments/${attachmentId}`),
 }

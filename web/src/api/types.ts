@@ -827,6 +827,19 @@ export interface NewsItem {
   acknowledged_at: string | null
   created_at: string
   archived_at: string | null
+  /** the cover first, then the files */
+  attachments: NewsAttachment[]
+}
+
+export interface NewsAttachment {
+  id: string
+  cover: boolean
+  file_name: string
+  mime: string
+  size_bytes: number
+  /** API path to download it */
+  url: string
+  created_at: string
 }
 
 export interface NewsFeedItem {

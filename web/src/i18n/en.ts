@@ -1010,6 +1010,13 @@ const en: typeof ru = {
     staff: 'Company staff',
     notYet: 'Not yet',
     unreadBadge: 'Unread news: {n}',
+    files: 'Files',
+    cover: 'Cover',
+    addCover: 'Upload a cover',
+    addFile: 'Attach a file',
+    removeFile: 'Remove',
+    filesAfterSave: 'Add a cover and files once the news is saved',
+    fileTooLarge: 'The file is larger than 20 MB',
   },
   notices: {
     title: 'Notifications and tasks',

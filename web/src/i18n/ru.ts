@@ -1010,6 +1010,13 @@ export default {
     staff: 'Сотрудники компании',
     notYet: 'Не ознакомился',
     unreadBadge: 'Непрочитанных новостей: {n}',
+    files: 'Файлы',
+    cover: 'Обложка',
+    addCover: 'Загрузить обложку',
+    addFile: 'Приложить файл',
+    removeFile: 'Удалить',
+    filesAfterSave: 'Обложку и файлы можно добавить после сохранения',
+    fileTooLarge: 'Файл больше 20 МБ',
   },
   notices: {
     title: 'Уведомления и задачи',

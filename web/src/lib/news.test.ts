@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { ackPercent, draftToInput, emptyDraft, needsAck, partnersWaiting, splitList } from './news'
+import { ackPercent, draftToInput, emptyDraft, fileSize, needsAck, partnersWaiting, splitList } from './news'
 
 describe('news', () => {
   it('counts the acknowledged share in whole percent', () => {
@@ -37,5 +37,11 @@ describe('news', () => {
     expect(now.publish_at).toBeNull()
     const at = draftToInput({ ...d, publish: 'at', publish_at: '2026-04-01T09:00:00+03:00' }, 'admin')
     expect(at.publish_at).toBe('2026-04-01T09:00:00+03:00')
+  })
+
+  it('words file sizes', () => {
+    expect(fileSize(820)).toBe('820 Б')
+    expect(fileSize(14_540)).toBe('14,2 КБ')
+    expect(fileSize(3_670_016, 'en')).toBe('3.5 MB')
   })
 })

@@ -99,3 +99,20 @@ export function itemToDraft(n: NewsItem): NewsDraft {
     cities: n.audience.cities.join(', '),
   }
 }
+
+/** A file's size for people: «820 Б», «14,2 КБ», «3,5 МБ» (decimal comma in Russian). */
+export function fileSize(bytes: number, locale: 'ru' | 'en' = 'ru'): string {
+  const units = locale === 'ru' ? ['Б', 'КБ', 'МБ'] : ['B', 'KB', 'MB']
+  let v = bytes
+  let i = 0
+  while (v >= 1024 && i < units.length - 1) {
+    v /= 1024
+    i++
+  }
+  const n = i === 0 ? String(v) : v.toFixed(1)
+  return `${locale === 'ru' ? n.replace('.', ',') : n} ${units[i]}`
+}
+
+/** Files a news item may carry (the server checks again by content). */
+export const NEWS_FILE_ACCEPT = '.png,.jpg,.jpeg,.gif,.webp,.pdf,.docx,.xlsx,.pptx'
+export const NEWS_FILE_MAX_BYTES = 20 * 1024 * 1024
