@@ -38,6 +38,14 @@ describe('news', { concurrency: false }, () => {
     assert.equal(created.status(), 201, await created.text())
     newsId = (await created.json()).id
     await page.locator(`[data-testid="news-report-${newsId}"]`).waitFor()
+    // a cover, uploaded in the editor, goes to the blob store
+    await page.locator(`[data-testid="news-edit-${newsId}"]`).click()
+    const png = Buffer.from('iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8BQDwAEhQGAhKmMIQAAAABJRU5ErkJggg==', 'base64')
+    const [uploaded] = await Promise.all([
+      apiResponse(page, 'POST', /\/api\/v1\/news\/\d+\/attachments$/),
+      page.locator('[data-testid="news-cover-input"]').setInputFiles({ name: 'cover.png', mimeType: 'image/png', buffer: png }),
+    ])
+    assert.equal(uploaded.status(), 201, await uploaded.text())
     await page.context().close()
   })
 
@@ -50,6 +58,12 @@ describe('news', { concurrency: false }, () => {
     await page.locator(`[data-testid="news-item-${newsId}"]`).click()
     await page.waitForURL((u) => u.pathname === `/news/${newsId}`)
     assert.match(await page.locator('[data-testid="news-body"] strong').innerText(), /новые/)
+    // the cover loads (naturalWidth > 0: the image came from the blob store through the API)
+    await page.locator('[data-testid="news-cover"]').waitFor()
+    await page.waitForFunction(() => {
+      const img = document.querySelector('[data-testid="news-cover"]')
+      return img && img.complete && img.naturalWidth > 0
+    })
     await page.locator('[data-testid="news-ack"]').click()
     await page.locator('[data-testid="news-acked"]').waitFor()
     await screenshot(page, 'news-acknowledged.png')
