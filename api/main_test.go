@@ -161,7 +161,7 @@ func run(m *testing.M) int {
 
 // session is a signed-in HTTP client.
 type session struct {
-	t      *testing.T
+	t      testing.TB
 	client *http.Client
 	token  string
 	lang   string
@@ -173,7 +173,7 @@ type response struct {
 	Header http.Header
 }
 
-func (r response) json(t *testing.T, dst any) {
+func (r response) json(t testing.TB, dst any) {
 	t.Helper()
 	if err := json.Unmarshal(r.Body, dst); err != nil {
 		t.Fatalf("decode %s: %v", r.Body, err)
@@ -181,7 +181,7 @@ func (r response) json(t *testing.T, dst any) {
 }
 
 // problem decodes the error envelope.
-func (r response) problem(t *testing.T) api.Problem {
+func (r response) problem(t testing.TB) api.Problem {
 	t.Helper()
 	var env struct {
 		Error api.Problem `json:"error"`
@@ -190,13 +190,13 @@ func (r response) problem(t *testing.T) api.Problem {
 	return env.Error
 }
 
-func anonymous(t *testing.T) *session {
+func anonymous(t testing.TB) *session {
 	jar, _ := cookiejar.New(nil)
 	return &session{t: t, client: &http.Client{Jar: jar, Timeout: 30 * time.Second}}
 }
 
 // login signs in with the cookie the server sets; useToken switches to the bearer header.
-func login(t *testing.T, email string) *session {
+func login(t testing.TB, email string) *session {
 	t.Helper()
 	s := anonymous(t)
 	r := s.do("POST", "/api/v1/auth/login", map[string]string{"email": email, "password": seed.DemoPassword})
@@ -257,7 +257,7 @@ func (t tokenTransport) RoundTrip(r *http.Request) (*http.Response, error) {
 	return http.DefaultTransport.RoundTrip(r)
 }
 
-func expectStatus(t *testing.T, r response, want int) {
+func expectStatus(t testing.TB, r response, want int) {
 	t.Helper()
 	if r.Status != want {
 		t.Fatalf("status %d, want %d: %s", r.Status, want, r.Body)

@@ -13,6 +13,8 @@ import (
 	"github.com/gin-gonic/gin"
 	"github.com/prometheus/client_golang/prometheus"
 	"golang.org/x/time/rate"
+
+	"karso.ru/prm/db/store"
 )
 
 const (
@@ -98,9 +100,12 @@ func accessLog(log *slog.Logger, m *httpMetrics) gin.HandlerFunc {
 		if status >= 500 {
 			level = slog.LevelError
 		}
-		log.Log(c.Request.Context(), level, "http request",
-			"method", c.Request.Method, "path", loggedPath(c.Request.URL.Path), "route", route, "status", status,
-			"took_ms", took.Milliseconds(), "ip", c.ClientIP(), "request_id", c.GetString(ctxRequestID))
+		attrs := []any{"method", c.Request.Method, "path", loggedPath(c.Request.URL.Path), "route", route, "status", status,
+			"took_ms", took.Milliseconds(), "ip", c.ClientIP(), "request_id", c.GetString(ctxRequestID)}
+		if key, ok := c.Get(ctxAPIKey); ok { // an integration's call names its key by prefix, never the secret
+			attrs = append(attrs, "api_key", key.(store.ApiKey).Prefix)
+		}
+		log.Log(c.Request.Context(), level, "http request", attrs...)
 	}
 }
 

@@ -52,6 +52,8 @@ type (
 		// Security is nil when the operation inherits the document's; an empty list makes it public.
 		Security *[]map[string][]string `yaml:"security"`
 		Roles    []string               `yaml:"x-roles"`
+		// Scope is the API key scope a public (website) route needs.
+		Scope string `yaml:"x-scope"`
 	}
 	openAPIParam struct {
 		Ref      string `yaml:"$ref"`
@@ -190,6 +192,9 @@ func TestOpenAPIDocumentsEveryMountedRoute(t *testing.T) {
 // no session.
 var roles = []string{"admin", "manager", "dealer", "finance"}
 
+// apiKeyScopes are the scopes an integration key's route may need (x-scope).
+var apiKeyScopes = []string{"quotes", "sales:create", "sales:read", "webhooks"}
+
 // TestOpenAPIDocumentIsConsistent checks what a reader relies on beyond the route list: an
 // OpenAPI 3.1 document, unique operation ids, responses on every operation, every path
 // parameter declared, every reference resolving, and roles that agree with the security.
@@ -235,7 +240,11 @@ func TestOpenAPIDocumentIsConsistent(t *testing.T) {
 			}
 		}
 		public := o.op.Security != nil && len(*o.op.Security) == 0
+		byKey := o.op.Security != nil && len(*o.op.Security) == 1 && (*o.op.Security)[0]["apiKeyAuth"] != nil
 		switch {
+		case byKey && (!slices.Equal(o.op.Roles, []string{"api_key"}) || !slices.Contains(apiKeyScopes, o.op.Scope)):
+			t.Errorf("%s: takes an API key, so x-roles should be [api_key] and x-scope one of %v, not %v %q", where, apiKeyScopes, o.op.Roles, o.op.Scope)
+		case byKey:
 		case public && !slices.Equal(o.op.Roles, []string{"public"}):
 			t.Errorf("%s: needs no session, so x-roles should be [public], not %v", where, o.op.Roles)
 		case !public && len(o.op.Roles) == 0:
@@ -306,7 +315,8 @@ func TestOpenAPIRolesMatchTheServer(t *testing.T) {
 		sessions[r] = login(t, r+"@karso.test")
 	}
 	for _, o := range doc.operations(t) {
-		if slices.Contains(o.op.Roles, "public") || !mounted[o.key()] {
+		// public routes need nothing, key routes no session (api_keys_test.go checks their scopes)
+		if slices.Contains(o.op.Roles, "public") || slices.Contains(o.op.Roles, "api_key") || !mounted[o.key()] {
 			continue
 		}
 		path := o.path

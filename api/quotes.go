@@ -4,6 +4,7 @@ import (
 	"errors"
 	"net/http"
 	"slices"
+	"strings"
 	"time"
 
 	"github.com/gin-gonic/gin"
@@ -76,6 +77,9 @@ func (s *Server) createQuote(c *gin.Context) {
 	if !ok {
 		return
 	}
+	if req.Vehicle, ok = s.resolveVehicle(c, req.Vehicle); !ok {
+		return
+	}
 	today := time.Now().In(s.cfg.CompanyTZ)
 	q, vs := warranty.Rate(warranty.RateInput{Tariff: snapshot.Tariff, Vehicle: req.Vehicle, TermMonths: req.TermMonths,
 		OptionCodes: req.Options, DiscountBP: discountBP, CommissionBP: commission, Today: today, Lang: l})
@@ -98,10 +102,21 @@ func (s *Server) createQuote(c *gin.Context) {
 		return
 	}
 	answer.Quote = &q
-	answer.Flags = localizedFlags(warranty.AssessRisk(warranty.RiskInput{Vehicle: req.Vehicle,
+	flags := warranty.AssessRisk(warranty.RiskInput{Vehicle: req.Vehicle,
 		Eligibility: snapshot.Tariff.Eligibility, DiscountBP: discountBP, VINUnderContract: underContract,
-		Today: today, Thresholds: s.cfg.Risk}, l), l)
+		Today: today, Thresholds: s.cfg.Risk, Rules: warranty.RiskRulesCurrent}, l)
+	answer.Flags = localizedFlags(unnamedVehicleFlagDropped(flags, req.Vehicle), l)
 	c.JSON(http.StatusOK, answer)
+}
+
+// unnamedVehicleFlagDropped: a quote needs no make or model, so one without them is not a car
+// "typed in as other"; the flag stays when the quote names a make or model the catalogue
+// does not know.
+func unnamedVehicleFlagDropped(flags []warranty.Flag, v warranty.Vehicle) []warranty.Flag {
+	if strings.TrimSpace(v.Make) != "" && strings.TrimSpace(v.Model) != "" {
+		return flags
+	}
+	return slices.DeleteFunc(flags, func(f warranty.Flag) bool { return f.Code == warranty.FlagVehicleNotInCatalogue })
 }
 
 // quoteCommission is the commission rate the quote uses: a dealer's own partner's, or a

@@ -154,7 +154,7 @@ func (s *Server) saleViewJSON(c *gin.Context, ref saleRef, v saleView) Sale {
 	l := lang(c)
 	out := Sale{ID: st.ID, Status: st.Status, SalonID: st.SalonID, SalonName: ref.SalonName, PartnerID: st.PartnerID,
 		PartnerName: ref.PartnerName, SellerID: st.Seller.ID, SellerName: st.Seller.Name, Vehicle: st.Vehicle,
-		Customer: st.Customer, Quote: st.Quote, Flags: localizedFlags(st.Flags, l), Comments: st.Comments,
+		Customer: st.Customer, Quote: st.Quote, Flags: flagsFor(caller(c), st.Flags, l), Comments: st.Comments,
 		AllowedActions: allowedActions(caller(c), v), ContractPending: st.ContractPending,
 		ContractError: st.ContractError, SubmittedAt: st.SubmittedAt, ApprovedAt: st.ApprovedAt,
 		CreatedAt: st.CreatedAt, UpdatedAt: st.UpdatedAt, Payment: st.Payment, Payments: st.Payments,
@@ -181,9 +181,19 @@ func (s *Server) saleViewJSON(c *gin.Context, ref saleRef, v saleView) Sale {
 }
 
 func localizedFlags(flags []warranty.Flag, l string) []SaleFlag {
+	return flagsFor(Caller{Role: workflows.RoleManager}, flags, l)
+}
+
+// flagsFor is the flags as the caller may read them: a dealer does not read the comment of
+// another sale's rejection (warranty.Flag.ForSeller); managers and admins do.
+func flagsFor(cl Caller, flags []warranty.Flag, l string) []SaleFlag {
 	out := make([]SaleFlag, 0, len(flags))
 	for _, f := range flags {
-		f = f.Localized(l)
+		if cl.Role == workflows.RoleDealer {
+			f = f.ForSeller(l)
+		} else {
+			f = f.Localized(l)
+		}
 		out = append(out, SaleFlag{Code: f.Code, Message: f.Message})
 	}
 	return out
@@ -289,22 +299,8 @@ func (s *Server) openSale(c *gin.Context) {
 		return
 	}
 	saleID := uuid.Must(uuid.NewV7()).String()
-	in := workflows.SaleInput{SaleID: saleID, SalonID: salon.ID, PartnerID: salon.PartnerID, City: salon.City,
-		Seller: actor(c), TimeZone: s.cfg.CompanyTZ.String(), Risk: s.cfg.Risk, DunningSchedule: s.cfg.DunningSchedule,
-		OverdueReminderLimit: s.cfg.OverdueReminders}
-	ctx, cancel := context.WithTimeout(c.Request.Context(), updateWait)
-	defer cancel()
-	start := s.temporal.NewWithStartWorkflowOperation(client.StartWorkflowOptions{ID: workflows.WorkflowID(saleID),
-		TaskQueue: s.cfg.TemporalTaskQueue, WorkflowIDConflictPolicy: enumspb.WORKFLOW_ID_CONFLICT_POLICY_USE_EXISTING},
-		workflows.Sale, in)
-	handle, err := s.temporal.UpdateWithStartWorkflow(ctx, client.UpdateWithStartWorkflowOptions{
-		StartWorkflowOperation: start,
-		UpdateOptions: client.UpdateWorkflowOptions{UpdateName: workflows.UpdateOpen, Args: []any{sealed(saleID, actor(c))},
-			WaitForStage: client.WorkflowUpdateStageCompleted}})
-	var st workflows.SaleState
-	if err == nil {
-		err = handle.Get(ctx, &st)
-	}
+	st, err := s.startSale(c.Request.Context(), saleID, saleStart{SalonID: salon.ID, PartnerID: salon.PartnerID,
+		City: salon.City}, actor(c))
 	if err != nil {
 		s.failTemporal(c, err)
 		return
@@ -314,20 +310,55 @@ func (s *Server) openSale(c *gin.Context) {
 	c.JSON(http.StatusCreated, s.saleJSON(c, ref, st))
 }
 
+// saleStart is where a new sale is sold: the salon, its partner and city.
+type saleStart struct {
+	SalonID, PartnerID int64
+	City               string
+}
+
+// startSale starts the sale's workflow with update-with-start and waits for the "open"
+// update, so the draft is recorded when it returns. The dealer's wizard and the website's
+// direct sale both begin here.
+func (s *Server) startSale(ctx context.Context, saleID string, at saleStart, seller workflows.Actor) (workflows.SaleState, error) {
+	in := workflows.SaleInput{SaleID: saleID, SalonID: at.SalonID, PartnerID: at.PartnerID, City: at.City,
+		Seller: seller, TimeZone: s.cfg.CompanyTZ.String(), Risk: s.cfg.Risk, DunningSchedule: s.cfg.DunningSchedule,
+		OverdueReminderLimit: s.cfg.OverdueReminders}
+	ctx, cancel := context.WithTimeout(ctx, updateWait)
+	defer cancel()
+	start := s.temporal.NewWithStartWorkflowOperation(client.StartWorkflowOptions{ID: workflows.WorkflowID(saleID),
+		TaskQueue: s.cfg.TemporalTaskQueue, WorkflowIDConflictPolicy: enumspb.WORKFLOW_ID_CONFLICT_POLICY_USE_EXISTING},
+		workflows.Sale, in)
+	handle, err := s.temporal.UpdateWithStartWorkflow(ctx, client.UpdateWithStartWorkflowOptions{
+		StartWorkflowOperation: start,
+		UpdateOptions: client.UpdateWorkflowOptions{UpdateName: workflows.UpdateOpen, Args: []any{sealed(saleID, seller)},
+			WaitForStage: client.WorkflowUpdateStageCompleted}})
+	var st workflows.SaleState
+	if err == nil {
+		err = handle.Get(ctx, &st)
+	}
+	return st, err
+}
+
 // --- the wizard and the decisions --------------------------------------------------------
 
-// changeSale sends an update to a visible sale's workflow and answers the sale after it, or
-// the reason it was refused.
-func (s *Server) changeSale(c *gin.Context, ref saleRef, update string, arg any) {
-	ctx, cancel := context.WithTimeout(c.Request.Context(), updateWait)
+// updateSale sends one update (its argument sealed for the sale) and waits for its answer.
+func (s *Server) updateSale(ctx context.Context, saleID, update string, arg any) (workflows.SaleState, error) {
+	ctx, cancel := context.WithTimeout(ctx, updateWait)
 	defer cancel()
 	handle, err := s.temporal.UpdateWorkflow(ctx, client.UpdateWorkflowOptions{
-		WorkflowID: workflows.WorkflowID(ref.ID.String()), UpdateName: update, Args: []any{sealed(ref.ID.String(), arg)},
+		WorkflowID: workflows.WorkflowID(saleID), UpdateName: update, Args: []any{sealed(saleID, arg)},
 		WaitForStage: client.WorkflowUpdateStageCompleted})
 	var st workflows.SaleState
 	if err == nil {
 		err = handle.Get(ctx, &st)
 	}
+	return st, err
+}
+
+// changeSale sends an update to a visible sale's workflow and answers the sale after it, or
+// the reason it was refused.
+func (s *Server) changeSale(c *gin.Context, ref saleRef, update string, arg any) {
+	st, err := s.updateSale(c.Request.Context(), ref.ID.String(), update, arg)
 	if err != nil {
 		s.answerUpdateError(c, ref, err)
 		return
@@ -435,13 +466,33 @@ func statusLabel(l string, st warranty.SaleStatus) string {
 	return t[0]
 }
 
+// vehicleRequest is the vehicle step as sent: the mileage is required, so its absence must
+// be told from 0 km (the shallower field wins over the embedded one in encoding/json).
+type vehicleRequest struct {
+	warranty.Vehicle
+	MileageKm *int `json:"mileage_km"`
+}
+
 func (s *Server) saveVehicle(c *gin.Context) {
 	ref, ok := s.visibleSale(c)
 	if !ok {
 		return
 	}
-	var v warranty.Vehicle
-	if !decodeJSON(c, &v) {
+	var req vehicleRequest
+	if !decodeJSON(c, &req) {
+		return
+	}
+	v := req.Vehicle
+	if req.MileageKm == nil {
+		// an absent mileage used to read as 0 km, the cheapest band: name it with every other
+		// mistake of the step, as the workflow's validator would
+		_, vs := v.Normalize(time.Now().In(s.cfg.CompanyTZ))
+		vs = append(vs, warranty.Violation{Field: "mileage_km", Code: warranty.CodeRequired})
+		failFields(c, vs.Fields(lang(c)))
+		return
+	}
+	v.MileageKm = *req.MileageKm
+	if v, ok = s.resolveVehicle(c, v); !ok {
 		return
 	}
 	s.changeSale(c, ref, workflows.UpdateVehicle, workflows.VehicleStep{Vehicle: v, Actor: actor(c)})
@@ -520,6 +571,14 @@ func (s *Server) currentTariff(c *gin.Context, code string) (workflows.TariffSna
 	for _, m := range row.Terms {
 		t.Terms = append(t.Terms, int(m))
 	}
+	// the excluded makes are named as the catalogue names them, as the vehicle's make is
+	// (resolveVehicle): «Rolls Royce» in a tariff excludes «Роллс-Ройс» at the dealer's
+	catalog, err := s.vehicleCatalog(c.Request.Context())
+	if err != nil {
+		s.failInternal(c, err)
+		return workflows.TariffSnapshot{}, false
+	}
+	t.Eligibility.ExcludedMakes = catalog.CanonicalMakes(t.Eligibility.ExcludedMakes)
 	return workflows.TariffSnapshot{VersionID: row.ID, Tariff: t}, true
 }
 

@@ -29,7 +29,12 @@ type saleJSON struct {
 	SalonName      string  `json:"salon_name"`
 	PartnerName    string  `json:"partner_name"`
 	Vehicle        *struct {
-		VIN string `json:"vin"`
+		VIN       string `json:"vin"`
+		Make      string `json:"make"`
+		Model     string `json:"model"`
+		MileageKm int    `json:"mileage_km"`
+		MakeID    int64  `json:"make_id"`
+		ModelID   int64  `json:"model_id"`
 	} `json:"vehicle"`
 	Customer *struct {
 		FullName string `json:"full_name"`
@@ -66,7 +71,7 @@ func (s saleJSON) number() string {
 var vinSerial atomic.Int64
 
 // newVIN is a well-formed VIN whose check digit (position 9) is right: no risk flag.
-func newVIN(t *testing.T) string {
+func newVIN(t testing.TB) string {
 	t.Helper()
 	vin := []byte(fmt.Sprintf("1HGCM8260%dA%06d", time.Now().Unix()%10, vinSerial.Add(1)))
 	digit, ok := warranty.VINCheckDigit(string(vin))

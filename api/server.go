@@ -49,6 +49,7 @@ type Server struct {
 	q            *store.Queries
 	temporal     client.Client
 	loginLimiter *ipLimiter
+	keyLimiter   *keyLimiter
 	metrics      *httpMetrics
 	gatherer     prometheus.Gatherer
 	web          fs.FS
@@ -65,7 +66,7 @@ func New(d Deps) *Server {
 		d.Registry.MustRegister(newStuckSalesCollector(d.Pool, d.Log))
 	}
 	return &Server{cfg: d.Config, log: d.Log, pool: d.Pool, q: store.New(d.Pool), temporal: d.Temporal,
-		loginLimiter: newIPLimiter(d.Config.LoginFailuresPerMinute, d.Config.LoginFailureBurst), metrics: newHTTPMetrics(d.Registry), gatherer: d.Gatherer, web: d.Web, docs: d.Documents,
+		loginLimiter: newIPLimiter(d.Config.LoginFailuresPerMinute, d.Config.LoginFailureBurst), keyLimiter: newKeyLimiter(), metrics: newHTTPMetrics(d.Registry), gatherer: d.Gatherer, web: d.Web, docs: d.Documents,
 		codec:          d.PayloadCodec,
 		resetIPLimiter: newHourlyLimiter(d.Config.PasswordResetsPerIP), resetAddressLimiter: newHourlyLimiter(d.Config.PasswordResetsPerAddress)}
 }
@@ -106,6 +107,10 @@ func (s *Server) Handler() http.Handler {
 	admin.PUT("/managers/:id/salons", s.assignManagerSalons)
 	admin.GET("/audit", s.listAudit)
 	admin.GET("/stuck-sales", s.listStuckSales)
+	s.mountAPIKeys(admin)
+
+	// the website's integration API: an API key, not a session (api/public.go)
+	s.mountPublic(v1.Group("/public", s.authenticateKey()))
 
 	// reads scoped in SQL to what the caller's role may see
 	authed.GET("/partners", s.listPartners)
@@ -117,6 +122,7 @@ func (s *Server) Handler() http.Handler {
 
 	s.mountSales(authed)
 	s.mountCatalog(authed)
+	s.mountVehicleCatalog(authed) // makes and models (api/vehicle_catalog.go)
 	// the payment page (public: its token is the capability) and the Stripe webhook
 	// (authenticated by its signature); each outcome is signalled to the sale's workflow
 	s.mountPayments(r, v1, s.signalPaymentOutcome)

@@ -83,7 +83,8 @@ type Config struct {
 	MailFrom *mail.Address
 	// Risk are the thresholds that flag a sale for a manager (RISK_NEAR_LIMIT_BP,
 	// RISK_DISCOUNT_BP): an age or mileage within this share of the tariff's limit, a
-	// discount above this rate.
+	// discount above this rate; and the plausible mileage (RISK_NEW_MAX_MILEAGE_KM,
+	// RISK_USED_MIN_KM_PER_YEAR, RISK_USED_MAX_KM_PER_YEAR).
 	Risk warranty.RiskThresholds
 }
 
@@ -165,6 +166,17 @@ func Load() (Config, error) {
 	}
 	if c.Risk.DiscountBP, err = strconv.ParseInt(env("RISK_DISCOUNT_BP", strconv.FormatInt(c.Risk.DiscountBP, 10)), 10, 64); err != nil {
 		return c, fmt.Errorf("RISK_DISCOUNT_BP: %w", err)
+	}
+	// the mileage plausibility limits of the risk rules v2; unset, the sale input carries 0
+	// and the rules' defaults apply (warranty.DefaultNewMaxMileageKm and the per-year bounds)
+	for _, limit := range []struct {
+		name string
+		dst  *int
+	}{{"RISK_NEW_MAX_MILEAGE_KM", &c.Risk.NewMaxMileageKm}, {"RISK_USED_MIN_KM_PER_YEAR", &c.Risk.UsedMinKmPerYear},
+		{"RISK_USED_MAX_KM_PER_YEAR", &c.Risk.UsedMaxKmPerYear}} {
+		if *limit.dst, err = strconv.Atoi(env(limit.name, "0")); err != nil || *limit.dst < 0 {
+			return c, fmt.Errorf("%s: want a whole number of km, not negative (0 for the default)", limit.name)
+		}
 	}
 	if c.SMTP, err = ParseSMTPURL(env("SMTP_URL", DefaultSMTPURL)); err != nil {
 		return c, fmt.Errorf("SMTP_URL: %w", err)

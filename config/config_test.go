@@ -16,6 +16,8 @@ func TestPayloadSettingsFailByName(t *testing.T) {
 		{"PAYLOAD_ENCRYPTION", "maybe", "PAYLOAD_ENCRYPTION"},
 		{"TEMPORAL_WORKER_VERSIONING", "sometimes", "TEMPORAL_WORKER_VERSIONING"},
 		{"TEMPORAL_WORKER_SET_CURRENT", "2", "TEMPORAL_WORKER_SET_CURRENT"},
+		{"RISK_NEW_MAX_MILEAGE_KM", "1 000", "RISK_NEW_MAX_MILEAGE_KM"},
+		{"RISK_USED_MAX_KM_PER_YEAR", "-5", "RISK_USED_MAX_KM_PER_YEAR"},
 	} {
 		t.Run(tc.name+"="+tc.value, func(t *testing.T) {
 			t.Setenv(tc.name, tc.value)
@@ -55,5 +57,19 @@ func TestPayloadAndVersioningDefaults(t *testing.T) {
 	t.Setenv("TEMPORAL_UI_ORIGINS", "https://temporal.karso.ru, ")
 	if c, _ := config.Load(); !slices.Equal(c.TemporalUIOrigins, []string{"https://temporal.karso.ru"}) {
 		t.Errorf("UI origins %v", c.TemporalUIOrigins)
+	}
+}
+
+func TestMileageRiskLimitsAreRead(t *testing.T) {
+	t.Setenv("PAYLOAD_KEYS", "k1:"+strings.Repeat("A", 43)+"=")
+	t.Setenv("RISK_NEW_MAX_MILEAGE_KM", "2500")
+	t.Setenv("RISK_USED_MIN_KM_PER_YEAR", "")
+	t.Setenv("RISK_USED_MAX_KM_PER_YEAR", "40000")
+	c, err := config.Load()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if c.Risk.NewMaxMileageKm != 2500 || c.Risk.UsedMinKmPerYear != 0 || c.Risk.UsedMaxKmPerYear != 40000 {
+		t.Errorf("risk %+v", c.Risk)
 	}
 }

@@ -129,6 +129,16 @@ SELECT EXISTS (SELECT 1 FROM sales
                 WHERE vin = sqlc.arg(vin) AND id <> sqlc.arg(sale_id)
                   AND status IN ('awaiting_payment', 'active'));
 
+-- name: LatestVINRejection :many
+-- The latest rejection of another sale of the VIN (a manager's reason, for the next approver).
+-- Many with LIMIT 1, so that no rejection is an empty list rather than an error.
+SELECT e.comment, e.at, e.actor_name, s.id AS sale_id
+  FROM sales s
+  JOIN sale_events e ON e.sale_id = s.id AND e.action = 'rejected'
+ WHERE s.vin = sqlc.arg(vin) AND s.id <> sqlc.arg(sale_id) AND s.status = 'rejected'
+ ORDER BY e.at DESC, e.id DESC
+ LIMIT 1;
+
 -- name: PartnerCommission :one
 -- The partner's commission rate, which the tariff step snapshots into the sale.
 SELECT commission_bp FROM partners WHERE id = $1;

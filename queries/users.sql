@@ -51,4 +51,6 @@ UPDATE users SET failed_logins = 0, locked_until = NULL, last_login_at = now() W
 SELECT id FROM users WHERE role = $1 AND active ORDER BY id;
 
 -- name: CountUsers :one
-SELECT count(*) FROM users;
+-- The direct channel's system seller (created by a migration) does not count.
+SELECT count(*) FROM users u
+ WHERE NOT EXISTS (SELECT 1 FROM partners p WHERE p.id = u.partner_id AND p.channel = 'direct');

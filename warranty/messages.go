@@ -96,6 +96,8 @@ const (
 
 	// CodeAgeOverLimit: the vehicle (Args[0] years) is older than the tariff allows (Args[1]).
 	CodeAgeOverLimit = "age_over_limit"
+	// CodeCatalogSpellingTaken: the spelling Args[0] already names Args[1] in the catalogue.
+	CodeCatalogSpellingTaken = "catalog_spelling_taken"
 	// CodeMileageOverLimit: the mileage (Args[0] km) is above the tariff's limit (Args[1]).
 	CodeMileageOverLimit = "mileage_over_limit"
 	// CodeMakeExcluded: the tariff does not cover the make Args[0].
@@ -316,6 +318,34 @@ var catalog = map[string]message{
 	FlagVINCheckDigit: {
 		"Не сходится контрольный символ VIN (9-й знак) — сверьте VIN с ПТС",
 		"The VIN check digit (9th character) does not match; compare the VIN with the vehicle's title",
+	},
+	FlagVINCheckDigitNorthAmerica: {
+		"Не сходится контрольный символ VIN (9-й знак), обязательный для автомобилей из Северной Америки (VIN начинается с 1–5), — сверьте VIN с ПТС",
+		"The VIN check digit (9th character), mandatory for North-American vehicles (VIN starting 1–5), does not match; compare the VIN with the vehicle's title",
+	},
+	FlagVINPreviouslyRejected: {
+		"Продажу на этот VIN уже отклонял менеджер: «{0}»",
+		"A manager already rejected a sale of this VIN: “{0}”",
+	},
+	flagVINPreviouslyRejectedForSeller: {
+		"Продажу на этот VIN уже отклонял менеджер; причину менеджер увидит при проверке",
+		"A manager already rejected a sale of this VIN; the approver will see why",
+	},
+	CodeCatalogSpellingTaken: {
+		"Написание «{0}» уже означает «{1}» в справочнике",
+		"The spelling “{0}” already means “{1}” in the catalogue",
+	},
+	FlagVehicleNotInCatalogue: {
+		"Марки или модели «{0} {1}» нет в справочнике — введена вручную («другая»)",
+		"The make or model “{0} {1}” is not in the catalogue; it was typed in (“other”)",
+	},
+	FlagMileageHighForNew: {
+		"У нового автомобиля пробег {0:km} — больше {1:km}; проверьте категорию и пробег",
+		"A new vehicle with {0:km} is above {1:km}; check the category and the mileage",
+	},
+	FlagMileageImplausibleForAge: {
+		"Пробег {0:km} неправдоподобен для автомобиля возрастом {1:years}: ожидается от {2:km} до {3:km}",
+		"A mileage of {0:km} is implausible for a vehicle {1:years} old: expected {2:km} to {3:km}",
 	},
 }
 

@@ -78,6 +78,10 @@ type Vehicle struct {
 	EngineVolumeCC int             `json:"engine_volume_cc"`
 	Category       VehicleCategory `json:"category"`
 	SoldOn         string          `json:"sold_on"` // YYYY-MM-DD: the vehicle's sale to the customer
+	// MakeID and ModelID are the catalogue entries the make and model resolved to
+	// (MakeCatalog.Resolve); zero is "other", free text the risk rules v2 flag.
+	MakeID  int64 `json:"make_id,omitempty"`
+	ModelID int64 `json:"model_id,omitempty"`
 }
 
 // Normalize returns the vehicle cleaned up (VIN upper-cased, spaces trimmed and

@@ -94,6 +94,14 @@ func VINCheckDigit(vin string) (digit byte, ok bool) {
 	return 'X', true
 }
 
+// VINCheckDigitMandatory reports whether the VIN's maker is registered in North America
+// (WMI starting 1–5: the United States, Canada, Mexico), where 49 CFR 565 makes the check
+// digit mandatory. Russian (X…), European (S…Z) and most other VINs do not compute it, so
+// a mismatch there says nothing.
+func VINCheckDigitMandatory(vin string) bool {
+	return vin != "" && vin[0] >= '1' && vin[0] <= '5'
+}
+
 // VINCheckDigitOK reports whether the 9th character of a normalized VIN is its ISO 3779
 // check digit. It is mandatory in North America and China; European and many other
 // vehicles sold in Russia do not use it, so a false result is only a risk flag.

@@ -23,14 +23,16 @@ var allCodes = []string{
 	CodeBasePriceRange, CodeBandsOrder, CodeBandsCoverage, CodeCoefficientRange,
 	CodeOptionDuplicate, CodeOptionPrice, CodeMaxDiscountRange, CodeLimitNegative,
 	FlagAgeNearLimit, FlagMileageNearLimit, FlagDiscountHigh, FlagParallelImport,
-	FlagVINUnderContract, FlagVINCheckDigit,
+	FlagVINUnderContract, FlagVINCheckDigit, FlagVINCheckDigitNorthAmerica, FlagVINPreviouslyRejected,
+	FlagMileageHighForNew, FlagMileageImplausibleForAge, flagVINPreviouslyRejectedForSeller,
+	FlagVehicleNotInCatalogue, CodeCatalogSpellingTaken,
 }
 
 func TestCatalogHasEveryCodeInBothLanguages(t *testing.T) {
 	if len(catalog) != len(allCodes) {
 		t.Errorf("catalog has %d codes, the test lists %d", len(catalog), len(allCodes))
 	}
-	args := []any{1, 2, 3}
+	args := []any{1, 2, 3, 4}
 	for _, code := range allCodes {
 		m, ok := catalog[code]
 		if !ok {

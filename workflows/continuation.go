@@ -28,6 +28,10 @@ const (
 	// versionSearchAttributes: the sale keeps ContractNumber, PartnerID and SaleStatus up to
 	// date, so operators find it in the Temporal UI.
 	versionSearchAttributes = "search-attributes"
+	// versionRiskRules: the risk rules v2 (warranty.RiskRulesV2) and the VIN look-up with the
+	// latest rejection (activities.VINHistory). Chosen once when the sale starts, so a sale
+	// keeps the rules it started with.
+	versionRiskRules = "risk-rules-v2"
 )
 
 // SaleContinuation is everything a sale's run knows, carried into the next run when the sale
@@ -130,6 +134,28 @@ func (s *sale) resume(c *SaleContinuation) {
 		s.changes = append(s.changes, &change{SaleChange: ch.Change, snapshot: ch.Snapshot, by: ch.By})
 	}
 	s.in.Continued = nil // the state lives in s from here; the next hand-over writes it anew
+}
+
+// chooseRiskRules fixes the sale's risk rules when it starts. A run continued from a run
+// that never chose (it started before the rules had versions) keeps v1 without asking
+// GetVersion, which in a new run would answer the newest.
+func (s *sale) chooseRiskRules(ctx workflow.Context) {
+	if _, chosen := s.versions[versionRiskRules]; !chosen && s.runs > 0 {
+		if s.versions == nil {
+			s.versions = map[string]workflow.Version{}
+		}
+		s.versions[versionRiskRules] = workflow.DefaultVersion
+		return
+	}
+	s.version(ctx, versionRiskRules, 1)
+}
+
+// riskRules is the version of warranty.AssessRisk the sale chose at its start.
+func (s *sale) riskRules() int {
+	if s.versions[versionRiskRules] >= 1 {
+		return warranty.RiskRulesV2
+	}
+	return warranty.RiskRulesV1
 }
 
 // version is workflow.GetVersion remembered across runs: a sale that took a branch keeps it

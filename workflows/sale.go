@@ -30,6 +30,7 @@ func Sale(ctx workflow.Context, in SaleInput) error {
 	if err != nil {
 		return err
 	}
+	s.chooseRiskRules(ctx)
 	if err := s.registerHandlers(ctx); err != nil {
 		return err
 	}
@@ -309,13 +310,19 @@ func (s *sale) reprice(ctx workflow.Context, lang string) {
 		return
 	}
 	s.Quote = &q
-	s.Flags = s.assessRisk(ctx, false, lang)
+	s.Flags = s.assessRisk(ctx, activities.VINRecord{}, lang)
 }
 
-func (s *sale) assessRisk(ctx workflow.Context, vinUnderContract bool, lang string) []warranty.Flag {
+// assessRisk flags the sale with the rules it started with; vin is what the submit's look-up
+// found (nothing before submit).
+func (s *sale) assessRisk(ctx workflow.Context, vin activities.VINRecord, lang string) []warranty.Flag {
+	var rejected *warranty.VINRejection
+	if vin.Rejected != nil {
+		rejected = &warranty.VINRejection{Comment: vin.Rejected.Comment}
+	}
 	flags := warranty.AssessRisk(warranty.RiskInput{Vehicle: *s.Vehicle, Eligibility: s.tariff.Tariff.Eligibility,
-		DiscountBP: s.Tariff.DiscountBP, VINUnderContract: vinUnderContract, Today: s.today(ctx),
-		Thresholds: s.in.Risk}, lang)
+		DiscountBP: s.Tariff.DiscountBP, VINUnderContract: vin.UnderContract, PreviouslyRejected: rejected,
+		Today: s.today(ctx), Thresholds: s.in.Risk, Rules: s.riskRules()}, lang)
 	if flags == nil {
 		flags = []warranty.Flag{}
 	}
@@ -358,7 +365,7 @@ func (s *sale) submit(ctx workflow.Context, actor Actor) (SaleState, error) {
 	defer release()
 	s.touchedAt = workflow.Now(ctx)
 
-	underContract, err := s.vinUnderContract(ctx)
+	vin, err := s.lookUpVIN(ctx)
 	if err != nil {
 		return SaleState{}, temporal.NewApplicationErrorWithCause("the VIN check is unavailable, try again", ErrTypeUnavailable, err)
 	}
@@ -367,7 +374,7 @@ func (s *sale) submit(ctx workflow.Context, actor Actor) (SaleState, error) {
 		return SaleState{}, validationError(vs)
 	}
 	now := workflow.Now(ctx)
-	s.Quote, s.Flags = &q, s.assessRisk(ctx, underContract, actor.Lang)
+	s.Quote, s.Flags = &q, s.assessRisk(ctx, vin, actor.Lang)
 	s.SubmittedAt, s.ApprovedAt = &now, nil
 	s.submissions++
 	changes := map[string]any{"price_kopecks": q.PriceKopecks, "flags": flagCodes(s.Flags)}
@@ -386,15 +393,22 @@ func (s *sale) submit(ctx workflow.Context, actor Actor) (SaleState, error) {
 	return s.awaitContract(ctx), nil
 }
 
-func (s *sale) vinUnderContract(ctx workflow.Context) (bool, error) {
+// lookUpVIN asks what other sales say about the VIN: with the rules v2 the live contract and
+// the latest rejection (VINHistory), with v1 the live contract only (VINUnderContract, the
+// activity the recorded histories hold).
+func (s *sale) lookUpVIN(ctx workflow.Context) (activities.VINRecord, error) {
 	ctx = workflow.WithActivityOptions(ctx, workflow.ActivityOptions{
 		StartToCloseTimeout: 10 * time.Second,
 		RetryPolicy:         &temporal.RetryPolicy{InitialInterval: time.Second, MaximumAttempts: 5},
 	})
-	var found bool
-	err := workflow.ExecuteActivity(ctx, acts.VINUnderContract,
-		activities.VINCheck{SaleID: s.ID, VIN: s.Vehicle.VIN}).Get(ctx, &found)
-	return found, err
+	check := activities.VINCheck{SaleID: s.ID, VIN: s.Vehicle.VIN}
+	var rec activities.VINRecord
+	if s.riskRules() >= warranty.RiskRulesV2 {
+		err := workflow.ExecuteActivity(ctx, acts.VINHistory, check).Get(ctx, &rec)
+		return rec, err
+	}
+	err := workflow.ExecuteActivity(ctx, acts.VINUnderContract, check).Get(ctx, &rec.UnderContract)
+	return rec, err
 }
 
 // --- approval -----------------------------------------------------------------------------

@@ -35,6 +35,8 @@ type harness struct {
 	allocations []activities.ContractNumberRequest
 	contracts   []activities.ContractRequest
 	vinTaken    bool
+	// vinRejected is the rejection VINHistory finds (risk rules v2).
+	vinRejected *activities.VINRejection
 	// issueFailures is how many IssueContract calls fail before one succeeds.
 	issueFailures int
 	results       map[string]updateResult
@@ -42,7 +44,7 @@ type harness struct {
 	outcomesForged bool
 	// refuseProjections makes PostgreSQL refuse every projection from then on.
 	refuseProjections bool
-	final         *workflows.SaleState
+	final             *workflows.SaleState
 
 	// the payment stage (see payment_test.go)
 	terms        activities.PaymentTerms
@@ -94,6 +96,10 @@ func newHarnessAt(t *testing.T, from time.Time) *harness {
 		})
 	h.env.OnActivity(acts.VINUnderContract, mock.Anything, mock.Anything).Return(
 		func(context.Context, activities.VINCheck) (bool, error) { return h.vinTaken, nil })
+	h.env.OnActivity(acts.VINHistory, mock.Anything, mock.Anything).Return(
+		func(context.Context, activities.VINCheck) (activities.VINRecord, error) {
+			return activities.VINRecord{UnderContract: h.vinTaken, Rejected: h.vinRejected}, nil
+		})
 	h.env.OnActivity(acts.NotifyApprovers, mock.Anything, mock.Anything).Return(
 		func(_ context.Context, n activities.ApprovalNotice) error {
 			h.notices = append(h.notices, n)
@@ -211,7 +217,7 @@ func (h *harness) lastStatus() warranty.SaleStatus {
 func vehicle(category warranty.VehicleCategory) workflows.VehicleStep {
 	return workflows.VehicleStep{Actor: dealer, Vehicle: warranty.Vehicle{VIN: " 1hgcm82633a004352 ", Make: "Honda",
 		Model: "Accord", Year: 2022, MileageKm: 30_000, EnginePowerHP: 180, EngineVolumeCC: 2400,
-		Category: category, SoldOn: "2025-06-01"}}
+		Category: category, SoldOn: "2025-06-01", MakeID: 20, ModelID: 201}} // in the catalogue
 }
 
 func customer() workflows.CustomerStep {

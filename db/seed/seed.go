@@ -28,7 +28,7 @@ type Login struct {
 var DemoLogins = []Login{
 	{"admin@karso.test", "admin", "Администраторова Анна Сергеевна", "администратор"},
 	{"manager@karso.test", "manager", "Кураторов Михаил Андреевич", "менеджер салонов «Автомир»"},
-	{"manager2@karso.test", "manager", "Кураторова Мария Олеговна", "менеджер остальных салонов"},
+	{"manager2@karso.test", "manager", "Кураторова Мария Олеговна", "менеджер остальных салонов и продаж с сайта (Karso online)"},
 	{"dealer@karso.test", "dealer", "Продавцов Дмитрий Игоревич", "дилер «Автомир», два салона в Москве"},
 	{"dealer2@karso.test", "dealer", "Северов Денис Павлович", "дилер «Северный Авто», салон в Санкт-Петербурге"},
 	{"finance@karso.test", "finance", "Бухгалтерова Фаина Ильинична", "финансы"},
@@ -126,9 +126,15 @@ func demo(ctx context.Context, q *store.Queries, bcryptCost int) error {
 		}
 		userIDs[l.Email] = id
 	}
+	// the website's flagged sales wait in manager2's queue: the direct channel's salon (made
+	// by migration 00014) is assigned to them
+	direct, err := q.GetDirectChannel(ctx)
+	if err != nil {
+		return fmt.Errorf("direct channel: %w", err)
+	}
 	assign := map[string][]int64{
 		"manager@karso.test":  salonsOf["avtomir"],
-		"manager2@karso.test": append(append([]int64{}, salonsOf["severny"]...), salonsOf["kazan"]...),
+		"manager2@karso.test": append(append([]int64{direct.SalonID}, salonsOf["severny"]...), salonsOf["kazan"]...),
 	}
 	for email, salons := range assign {
 		if err := q.AssignManagerSalons(ctx, store.AssignManagerSalonsParams{ManagerID: userIDs[email], SalonIds: salons}); err != nil {

@@ -11,6 +11,20 @@ import (
 	"github.com/google/uuid"
 )
 
+type ApiKey struct {
+	ID            int64
+	Name          string
+	Prefix        string
+	SecretHash    []byte
+	Scopes        []string
+	RatePerMinute int32
+	CreatedBy     *int64
+	CreatedAt     time.Time
+	RotatedAt     *time.Time
+	LastUsedAt    *time.Time
+	RevokedAt     *time.Time
+}
+
 type AuditLog struct {
 	ID         int64
 	ActorID    *int64
@@ -77,6 +91,16 @@ type DocumentTemplateVersion struct {
 	Body        string
 	PublishedAt *time.Time
 	CreatedBy   *int64
+	CreatedAt   time.Time
+}
+
+type IdempotencyKey struct {
+	ApiKeyID    int64
+	Key         string
+	Route       string
+	RequestHash []byte
+	Status      int32
+	Response    []byte
 	CreatedAt   time.Time
 }
 
@@ -208,6 +232,7 @@ type Partner struct {
 	CreditLimitKopecks int64
 	CreatedAt          time.Time
 	UpdatedAt          time.Time
+	Channel            string
 }
 
 type PasswordResetToken struct {
@@ -249,6 +274,18 @@ type PaymentAttempt struct {
 	Result         string
 	DeclineCode    string
 	At             time.Time
+}
+
+type PersonalDataConsent struct {
+	ID          int64
+	SaleID      uuid.UUID
+	ApiKeyID    int64
+	TextVersion string
+	ConsentedAt time.Time
+	CustomerIp  string
+	CallerIp    string
+	UserAgent   string
+	RecordedAt  time.Time
 }
 
 type ReportTemplate struct {
@@ -433,6 +470,21 @@ type User struct {
 	LastLoginAt  *time.Time
 	CreatedAt    time.Time
 	UpdatedAt    time.Time
+}
+
+type VehicleMake struct {
+	ID        int64
+	Name      string
+	Aliases   []string
+	Active    bool
+	UpdatedAt time.Time
+}
+
+type VehicleModel struct {
+	ID      int64
+	MakeID  int64
+	Name    string
+	Aliases []string
 }
 
 type WebhookEvent struct {

@@ -59,7 +59,7 @@ func (q *Queries) CreatePartner(ctx context.Context, arg CreatePartnerParams) (i
 }
 
 const getPartner = `-- name: GetPartner :one
-SELECT p.id, p.name, p.inn, p.kpp, p.ogrn, p.legal_address, p.bank_name, p.bik, p.bank_account, p.corr_account, p.parent_id, p.status, p.commission_bp, p.payment_method, p.deferral_days, p.credit_limit_kopecks, p.created_at, p.updated_at, parent.name AS parent_name,
+SELECT p.id, p.name, p.inn, p.kpp, p.ogrn, p.legal_address, p.bank_name, p.bik, p.bank_account, p.corr_account, p.parent_id, p.status, p.commission_bp, p.payment_method, p.deferral_days, p.credit_limit_kopecks, p.created_at, p.updated_at, p.channel, parent.name AS parent_name,
        (SELECT count(*) FROM salons s WHERE s.partner_id = p.id) AS salons_count
   FROM partners p LEFT JOIN partners parent ON parent.id = p.parent_id
  WHERE p.id = $1
@@ -92,6 +92,7 @@ type GetPartnerRow struct {
 	CreditLimitKopecks int64
 	CreatedAt          time.Time
 	UpdatedAt          time.Time
+	Channel            string
 	ParentName         *string
 	SalonsCount        int64
 }
@@ -123,6 +124,7 @@ func (q *Queries) GetPartner(ctx context.Context, arg GetPartnerParams) (GetPart
 		&i.CreditLimitKopecks,
 		&i.CreatedAt,
 		&i.UpdatedAt,
+		&i.Channel,
 		&i.ParentName,
 		&i.SalonsCount,
 	)
@@ -130,7 +132,7 @@ func (q *Queries) GetPartner(ctx context.Context, arg GetPartnerParams) (GetPart
 }
 
 const listPartners = `-- name: ListPartners :many
-SELECT p.id, p.name, p.inn, p.kpp, p.ogrn, p.legal_address, p.bank_name, p.bik, p.bank_account, p.corr_account, p.parent_id, p.status, p.commission_bp, p.payment_method, p.deferral_days, p.credit_limit_kopecks, p.created_at, p.updated_at, parent.name AS parent_name,
+SELECT p.id, p.name, p.inn, p.kpp, p.ogrn, p.legal_address, p.bank_name, p.bik, p.bank_account, p.corr_account, p.parent_id, p.status, p.commission_bp, p.payment_method, p.deferral_days, p.credit_limit_kopecks, p.created_at, p.updated_at, p.channel, parent.name AS parent_name,
        (SELECT count(*) FROM salons s WHERE s.partner_id = p.id) AS salons_count,
        count(*) OVER () AS total
   FROM partners p LEFT JOIN partners parent ON parent.id = p.parent_id
@@ -172,6 +174,7 @@ type ListPartnersRow struct {
 	CreditLimitKopecks int64
 	CreatedAt          time.Time
 	UpdatedAt          time.Time
+	Channel            string
 	ParentName         *string
 	SalonsCount        int64
 	Total              int64
@@ -214,6 +217,7 @@ func (q *Queries) ListPartners(ctx context.Context, arg ListPartnersParams) ([]L
 			&i.CreditLimitKopecks,
 			&i.CreatedAt,
 			&i.UpdatedAt,
+			&i.Channel,
 			&i.ParentName,
 			&i.SalonsCount,
 			&i.Total,

@@ -215,6 +215,54 @@ func (q *Queries) InsertSaleEvent(ctx context.Context, arg InsertSaleEventParams
 	return err
 }
 
+const latestVINRejection = `-- name: LatestVINRejection :many
+SELECT e.comment, e.at, e.actor_name, s.id AS sale_id
+  FROM sales s
+  JOIN sale_events e ON e.sale_id = s.id AND e.action = 'rejected'
+ WHERE s.vin = $1 AND s.id <> $2 AND s.status = 'rejected'
+ ORDER BY e.at DESC, e.id DESC
+ LIMIT 1
+`
+
+type LatestVINRejectionParams struct {
+	Vin    string
+	SaleID uuid.UUID
+}
+
+type LatestVINRejectionRow struct {
+	Comment   string
+	At        time.Time
+	ActorName string
+	SaleID    uuid.UUID
+}
+
+// The latest rejection of another sale of the VIN (a manager's reason, for the next approver).
+// Many with LIMIT 1, so that no rejection is an empty list rather than an error.
+func (q *Queries) LatestVINRejection(ctx context.Context, arg LatestVINRejectionParams) ([]LatestVINRejectionRow, error) {
+	rows, err := q.db.Query(ctx, latestVINRejection, arg.Vin, arg.SaleID)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	items := []LatestVINRejectionRow{}
+	for rows.Next() {
+		var i LatestVINRejectionRow
+		if err := rows.Scan(
+			&i.Comment,
+			&i.At,
+			&i.ActorName,
+			&i.SaleID,
+		); err != nil {
+			return nil, err
+		}
+		items = append(items, i)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	return items, nil
+}
+
 const listApprovals = `-- name: ListApprovals :many
 SELECT s.id, s.status, s.salon_id, sa.name AS salon_name, s.partner_id, p.name AS partner_name,
        s.seller_id, u.full_name AS seller_name, s.vin, s.make, s.model, s.vehicle_category, s.customer_name,

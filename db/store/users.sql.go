@@ -11,9 +11,11 @@ import (
 )
 
 const countUsers = `-- name: CountUsers :one
-SELECT count(*) FROM users
+SELECT count(*) FROM users u
+ WHERE NOT EXISTS (SELECT 1 FROM partners p WHERE p.id = u.partner_id AND p.channel = 'direct')
 `
 
+// The direct channel's system seller (created by a migration) does not count.
 func (q *Queries) CountUsers(ctx context.Context) (int64, error) {
 	row := q.db.QueryRow(ctx, countUsers)
 	var count int64

@@ -3,6 +3,11 @@
 
 import { API_BASE, ApiError, buildQuery, http, revalidate } from './http'
 import type {
+  APIKey,
+  APIKeyInput,
+  APIKeySecret,
+  VehicleMake,
+  VehicleMakeInput,
   MailPreference,
   Notification,
   NotificationSummary,
@@ -143,6 +148,14 @@ export const auditApi = {
   stuckSales: (f: PageParams) => http.get<ListResponse<StuckSale>>('/stuck-sales', f),
 }
 
+export const apiKeysApi = {
+  list: () => http.get<ItemsResponse<APIKey>>('/api-keys'),
+  create: (k: APIKeyInput) => http.post<APIKeySecret>('/api-keys', k),
+  update: (id: number, k: APIKeyInput) => http.patch<APIKey>(`/api-keys/${id}`, k),
+  rotate: (id: number) => http.post<APIKeySecret>(`/api-keys/${id}/rotate`),
+  revoke: (id: number) => http.post<APIKey>(`/api-keys/${id}/revoke`),
+}
+
 export const salesApi = {
   list: (f: SaleFilter) => http.get<ListResponse<SaleListItem>>('/sales', f),
   get: (id: string) => http.get<Sale>(`/sales/${enc(id)}`),
@@ -194,6 +207,12 @@ export function quoteFromAnswer(res: QuoteAnswer | Quote): Quote {
 export const quotesApi = {
   quote: async (q: QuoteRequest, signal?: AbortSignal) =>
     quoteFromAnswer(await http.post<QuoteAnswer | Quote>('/quotes', q, { signal })),
+}
+
+export const vehicleCatalogApi = {
+  list: () => http.get<ItemsResponse<VehicleMake>>('/vehicle-makes'),
+  create: (m: VehicleMakeInput) => http.post<VehicleMake>('/vehicle-makes', m),
+  update: (id: number, m: VehicleMakeInput) => http.put<VehicleMake>(`/vehicle-makes/${id}`, m),
 }
 
 export const tariffsApi = {

@@ -150,6 +150,37 @@ export interface AuditEntry {
 }
 
 /** A sale an operator must look at (GET /stuck-sales). */
+/** A scope an integration key may hold (docs/openapi.yaml, tag api-keys). */
+export type APIKeyScope = 'quotes' | 'sales:create' | 'sales:read' | 'webhooks'
+export const API_KEY_SCOPES: APIKeyScope[] = ['quotes', 'sales:create', 'sales:read', 'webhooks']
+
+/** An integration key as the admin sees it: never its secret. */
+export interface APIKey {
+  id: number
+  name: string
+  /** ksk_live_ and eight characters: names the key in lists, logs and the audit trail. */
+  prefix: string
+  scopes: APIKeyScope[]
+  rate_per_minute: number
+  created_by: number | null
+  created_at: string
+  rotated_at: string | null
+  last_used_at: string | null
+  revoked_at: string | null
+}
+
+export interface APIKeyInput {
+  name: string
+  scopes: APIKeyScope[]
+  rate_per_minute?: number
+}
+
+/** Creating or rotating a key: the only answer that carries the secret. */
+export interface APIKeySecret {
+  key: APIKey
+  secret: string
+}
+
 export interface StuckSale {
   sale_id: string
   reason: 'read_model_behind' | 'contract_failing'
@@ -274,10 +305,35 @@ export interface Vehicle {
   engine_volume_cc: number
   category: VehicleCategory
   sold_on: string
+  /** the catalogue's make and model the server resolved; absent for one typed in as other */
+  make_id?: number
+  model_id?: number
+}
+
+export interface VehicleModel {
+  id: number
+  name: string
+  aliases: string[]
+}
+
+/** A make of the catalogue (GET /vehicle-makes) with its Latin and Cyrillic spellings. */
+export interface VehicleMake {
+  id: number
+  name: string
+  aliases: string[]
+  active: boolean
+  models: VehicleModel[]
+}
+
+export interface VehicleMakeInput {
+  name: string
+  aliases?: string[]
+  active?: boolean
+  models?: { name: string; aliases?: string[] }[]
 }
 
 /** What PUT /sales/{id}/vehicle accepts: empty numbers are sent as null for the server to name. */
-export type VehicleInput = Omit<Vehicle, 'year' | 'mileage_km' | 'engine_power_hp' | 'engine_volume_cc' | 'category'> & {
+export type VehicleInput = Omit<Vehicle, 'make_id' | 'model_id' | 'year' | 'mileage_km' | 'engine_power_hp' | 'engine_volume_cc' | 'category'> & {
   year: number | null
   mileage_km: number | null
   engine_power_hp: number | null
