@@ -51,6 +51,10 @@ func (s *Server) publicQuote(c *gin.Context) {
 	if !bindJSON(c, &req) {
 		return
 	}
+	var ok bool
+	if req.Vehicle, ok = s.resolveVehicle(c, req.Vehicle); !ok {
+		return
+	}
 	l := lang(c)
 	if req.Vehicle.VIN != "" {
 		if _, bad := warranty.NormalizeVIN(req.Vehicle.VIN); bad != nil {

@@ -102,6 +102,11 @@ func (s *Server) createPublicSale(c *gin.Context) {
 	if !bindJSON(c, &req) {
 		return
 	}
+	// the make and model are named as the catalogue names them, as in the dealer's wizard
+	var resolved bool
+	if req.Vehicle, resolved = s.resolveVehicle(c, req.Vehicle); !resolved {
+		return
+	}
 	l := lang(c)
 	today := time.Now().In(s.cfg.CompanyTZ)
 	consentAt, ok := checkConsent(c, req.Consent)
