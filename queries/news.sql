@@ -1,4 +1,4 @@
--- News and announcements; every read filters through visible_news (db/migrations/00013_news.sql).
+-- News and announcements; every read filters through visible_news (db/migrations/00016_news.sql).
 
 -- name: CreateNews :one
 INSERT INTO news (title, body_md, body_html, author_id, status, publish_at, pinned, requires_ack,

@@ -171,7 +171,7 @@ type CreateNewsParams struct {
 	AudienceCities    []string
 }
 
-// News and announcements; every read filters through visible_news (db/migrations/00013_news.sql).
+// News and announcements; every read filters through visible_news (db/migrations/00016_news.sql).
 func (q *Queries) CreateNews(ctx context.Context, arg CreateNewsParams) (News, error) {
 	row := q.db.QueryRow(ctx, createNews,
 		arg.Title,
