@@ -67,11 +67,16 @@ func lang(c *gin.Context) string {
 	return "ru"
 }
 
-// limitBody caps every request body; a bigger one fails decoding with 413.
+// limitBody caps every request body; a bigger one fails decoding with 413. A file upload
+// (a news item's attachment) may carry a 20 MB file and its multipart framing.
 func limitBody() gin.HandlerFunc {
 	return func(c *gin.Context) {
 		if c.Request.Body != nil {
-			c.Request.Body = http.MaxBytesReader(c.Writer, c.Request.Body, maxBodyBytes)
+			limit := int64(maxBodyBytes)
+			if isFileUpload(c.Request) {
+				limit = maxNewsFileBytes + 64<<10
+			}
+			c.Request.Body = http.MaxBytesReader(c.Writer, c.Request.Body, limit)
 		}
 		c.Next()
 	}
@@ -204,4 +209,10 @@ func (l *ipLimiter) bucket(ip string) *bucket {
 	b.tokens = min(l.burst, b.tokens+now.Sub(b.at).Seconds()*l.every)
 	b.at = now
 	return b
+}
+
+// isFileUpload says whether a request is one of the routes that take a file.
+func isFileUpload(r *http.Request) bool {
+	p := r.URL.Path
+	return r.Method == http.MethodPost && strings.HasPrefix(p, "/api/v1/news/") && strings.HasSuffix(p, "/attachments")
 }

@@ -27,11 +27,12 @@ import (
 // added here, with its label in noticeLabels, so that people can choose whether it reaches
 // them by mail; until then it is mailed.
 var noticeKinds = map[string][]string{
-	"manager": {"approval_requested", "approval_reminder"},
-	"admin":   {"approval_alert"},
+	"manager": {"approval_requested", "approval_reminder", "news_published", "news_reminder", "news_escalation"},
+	"admin":   {"approval_alert", "news_published", "news_reminder"},
 	"dealer": {"sale_approved", "changes_requested", "sale_rejected", "invoice_issued", "payment_received",
-		"payment_failed", "invoice_overdue", "month_closed"},
-	"finance": {"payment_failed", "invoice_overdue", "month_closed", "closing_ledger_mismatch"},
+		"payment_failed", "invoice_overdue", "month_closed", "news_published", "news_reminder"},
+	"finance": {"payment_failed", "invoice_overdue", "month_closed", "closing_ledger_mismatch", "news_published",
+		"news_reminder"},
 }
 
 // noticeLabels name the kinds of notice in the profile, Russian first.
@@ -48,6 +49,9 @@ var noticeLabels = map[string][2]string{
 	"invoice_overdue":         {"Счёт просрочен", "An invoice is overdue"},
 	"month_closed":            {"Месяц закрыт: ведомость и акт в архиве", "A month is closed: statement and act are in the archive"},
 	"closing_ledger_mismatch": {"Закрытие месяца: учёт расходится с продажами", "Month closing: the ledger differs from the sales"},
+	"news_published":          {"Новое объявление", "A new announcement"},
+	"news_reminder":           {"Напоминание: ознакомьтесь с объявлением", "Reminder: acknowledge an announcement"},
+	"news_escalation":         {"Дилеры моих салонов не ознакомились с объявлением", "Dealers of my salons have not acknowledged an announcement"},
 }
 
 func (s *Server) mountNotifications(r *gin.RouterGroup) {

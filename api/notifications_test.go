@@ -332,7 +332,8 @@ func TestMailPreferencesChooseWhatIsMailedNotWhatIsShown(t *testing.T) {
 			t.Errorf("default %+v", it)
 		}
 	}
-	if !slices.Equal(kinds, []string{"payment_failed", "invoice_overdue", "month_closed", "closing_ledger_mismatch"}) {
+	if !slices.Equal(kinds, []string{"payment_failed", "invoice_overdue", "month_closed", "closing_ledger_mismatch",
+		"news_published", "news_reminder"}) {
 		t.Errorf("finance kinds %v", kinds)
 	}
 

@@ -154,6 +154,7 @@ func (s *Server) Handler() http.Handler {
 	s.mountPayments(r, v1, s.signalPaymentOutcome)
 	s.mountFinance(authed) // payments for finance, the accounting archive (api/finance.go, api/documents.go)
 	s.mountClosings(authed)
+	s.mountNews(authed)          // news and announcements (api/news.go)
 	s.mountCodec(v1)             // the Temporal UI's codec endpoint, admins only (api/codec.go)
 	s.mountMail(authed)          // the admin's «Почта» page (api/mail.go)
 	s.mountNotifications(authed) // the bell, tasks and mail preferences (api/notifications.go)

@@ -21,7 +21,9 @@ var fieldDocs = map[reflect.Type]map[string]string{
 		"VIN": "VIN", "Make": "марка", "Model": "модель", "Year": "год выпуска",
 		"MileageKm": "пробег, км ({{number …}})", "EnginePowerHP": "мощность, л. с.",
 		"EngineVolumeCC": "объём двигателя, см³", "Category": "категория ({{category …}} — «с пробегом»)",
-		"SoldOn": "дата продажи автомобиля клиенту ({{date …}})",
+		"SoldOn":  "дата продажи автомобиля клиенту ({{date …}})",
+		"MakeID":  "номер марки в каталоге (0 — марка введена вручную)",
+		"ModelID": "номер модели в каталоге (0 — модель введена вручную)",
 	},
 	reflect.TypeFor[warranty.Customer](): {
 		"FullName": "ФИО", "Phone": "телефон", "Email": "e-mail", "BirthDate": "дата рождения ({{date …}})",

@@ -166,3 +166,25 @@ type MismatchLine struct {
 	ExpectedPrice, LedgerPrice           warranty.Kopecks
 	ExpectedCommission, LedgerCommission warranty.Kopecks
 }
+
+// The kinds of mail an announcement sends (workflows/news.go); each is also the reader's notice
+// in the bell, by the outbox trigger.
+const (
+	// KindNewsPublished tells the audience an announcement is out.
+	KindNewsPublished = "news_published"
+	// KindNewsReminder reminds who has not acknowledged an announcement.
+	KindNewsReminder = "news_reminder"
+	// KindNewsEscalation tells the managers whose dealers still have not acknowledged.
+	KindNewsEscalation = "news_escalation"
+)
+
+// NewsNotice is what the announcement mails say.
+type NewsNotice struct {
+	Title string
+	// RequiresAck asks the reader to press «Ознакомлен».
+	RequiresAck bool
+	// Pending is how many of a manager's dealers have not acknowledged (the escalation).
+	Pending int64
+	// URL opens the announcement in the cabinet.
+	URL string
+}

@@ -39,6 +39,9 @@ var samples = map[string]any{
 		TotalCommission: 60_000_00, Matched: true, URL: "https://karso.test/documents"},
 	KindLedgerMismatch: LedgerMismatch{Month: "2026-06", Partner: "Автомир", Count: 3, More: 2,
 		Lines: []MismatchLine{{Contract: "KR-2026-000042", SaleID: "s1", Status: "active", ExpectedPrice: 100_00, LedgerPrice: 90_00}}},
+	KindNewsPublished:  NewsNotice{Title: "Новый тариф <Комфорт>", RequiresAck: true, URL: "https://karso.test/news/7"},
+	KindNewsReminder:   NewsNotice{Title: "Новый тариф", URL: "https://karso.test/news/7"},
+	KindNewsEscalation: NewsNotice{Title: "Новый тариф", Pending: 3, URL: "https://karso.test/news/7"},
 }
 
 var sampleNotice = SaleNotice{Vehicle: "Kia Rio", VIN: "XWEAB41BBPM123456", Customer: "Иванов Сергей", Salon: "Автомир Север",

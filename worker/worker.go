@@ -64,6 +64,7 @@ func register(w sdkworker.Registry, d Deps) error {
 	w.RegisterWorkflow(workflows.Sale)
 	w.RegisterWorkflow(workflows.ClosingWorkflow)
 	w.RegisterWorkflow(workflows.PartnerClosingWorkflow)
+	w.RegisterWorkflow(workflows.NewsWorkflow)
 	provider := d.Payments
 	if provider == nil {
 		provider = payments.NewProvider(d.Config, d.Pool)

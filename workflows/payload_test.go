@@ -33,6 +33,7 @@ func crossingTemporal() []reflect.Type {
 		reflect.TypeFor[UpsellRequest](), reflect.TypeFor[TariffChangeRequest](), reflect.TypeFor[CancelRequest](),
 		reflect.TypeFor[payments.Outcome](), reflect.TypeFor[ClosingInput](), reflect.TypeFor[ClosingResult](),
 		reflect.TypeFor[activities.PartnerClosing](), reflect.TypeFor[SaleContinuation](),
+		reflect.TypeFor[NewsInput](), reflect.TypeFor[NewsResult](),
 	}
 	acts := reflect.TypeFor[*activities.Activities]()
 	ctxType := reflect.TypeFor[interface{ Done() <-chan struct{} }]()

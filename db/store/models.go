@@ -153,6 +153,46 @@ type ManagerSalon struct {
 	AssignedAt time.Time
 }
 
+type News struct {
+	ID                int64
+	Title             string
+	BodyMd            string
+	BodyHtml          string
+	AuthorID          int64
+	Status            string
+	PublishAt         *time.Time
+	Pinned            bool
+	RequiresAck       bool
+	RemindAfterDays   int32
+	EscalateAfterDays int32
+	AudienceRoles     []string
+	AudiencePartners  []int64
+	AudienceRegions   []string
+	AudienceCities    []string
+	CreatedAt         time.Time
+	UpdatedAt         time.Time
+	ArchivedAt        *time.Time
+}
+
+type NewsAttachment struct {
+	ID        uuid.UUID
+	NewsID    int64
+	Cover     bool
+	FileName  string
+	Mime      string
+	SizeBytes int64
+	BlobKey   string
+	CreatedBy int64
+	CreatedAt time.Time
+}
+
+type NewsRead struct {
+	NewsID         int64
+	UserID         int64
+	ReadAt         time.Time
+	AcknowledgedAt *time.Time
+}
+
 type Notification struct {
 	ID        int64
 	UserID    int64

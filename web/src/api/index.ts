@@ -1,7 +1,7 @@
 // Every call the cabinets make to the Karso API, typed. When the backend's shapes settle,
 // fix them here (and in types.ts) and the compiler points at every screen that must follow.
 
-import { API_BASE, buildQuery, http, revalidate } from './http'
+import { API_BASE, ApiError, buildQuery, http, revalidate } from './http'
 import type {
   APIKey,
   APIKeyInput,
@@ -15,6 +15,14 @@ import type {
   ApprovalItem,
   AuditEntry,
   StuckSale,
+  AckReport,
+  ApiErrorBody,
+  NewsAttachment,
+  NewsAuthorLine,
+  NewsFeedItem,
+  NewsInput,
+  NewsItem,
+  UnreadNews,
   AuditFilter,
   DocumentFilter,
   DocumentItem,
@@ -296,4 +304,32 @@ export async function fetchAll<T, F extends PageParams>(
 /** A list endpoint may answer {items} or the paged shape; both read as items. */
 export function itemsOf<T>(res: { items?: T[] } | null | undefined): T[] {
   return res?.items ?? []
+}
+
+export const newsApi = {
+  feed: (f: PageParams & { unread?: boolean }) => http.get<ListResponse<NewsFeedItem>>('/news', f),
+  unread: () => http.get<UnreadNews>('/news/unread'),
+  manage: (f: PageParams & { status?: string }) => http.get<ListResponse<NewsAuthorLine>>('/news/manage', f),
+  get: (id: number) => http.get<NewsItem>(`/news/${id}`),
+  create: (n: NewsInput) => http.post<NewsItem>('/news', n),
+  update: (id: number, n: Partial<NewsInput>) => http.patch<NewsItem>(`/news/${id}`, n),
+  publish: (id: number, publishAt?: string | null) =>
+    http.post<NewsItem>(`/news/${id}/publish`, publishAt ? { publish_at: publishAt } : undefined),
+  archive: (id: number) => http.post<NewsItem>(`/news/${id}/archive`),
+  acknowledge: (id: number) => http.post<{ acknowledged_at: string }>(`/news/${id}/acknowledge`),
+  acknowledgements: (id: number) => http.get<AckReport>(`/news/${id}/acknowledgements`),
+  acknowledgementsXlsxUrl: (id: number) => `${API_BASE}/news/${id}/acknowledgements.xlsx`,
+  upload: async (id: number, file: File, cover: boolean): Promise<NewsAttachment> => {
+    const form = new FormData()
+    form.append('file', file)
+    if (cover) form.append('cover', 'true')
+    const res = await fetch(`${API_BASE}/news/${id}/attachments`, { method: 'POST', body: form, credentials: 'same-origin' })
+    const body = await res.json().catch(() => null)
+    if (!res.ok) {
+      const e = (body as ApiErrorBody | null)?.error
+      throw new ApiError(res.status, e?.code ?? 'internal', e?.message ?? res.statusText, e?.fields ?? {}, res.headers.get('X-Request-ID'))
+    }
+    return body as NewsAttachment
+  },
+  removeFile: (id: number, attachmentId: string) => http.del<void>(`/news/${id}/attachments/${attachmentId}`),
 }

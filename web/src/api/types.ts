@@ -853,6 +853,121 @@ export interface ClosingStarted {
   run_id: string
 }
 
+// --- news and announcements (api/news.go) ------------------------------------------------------
+
+export type NewsStatus = 'draft' | 'published' | 'archived'
+
+export interface NewsAudience {
+  roles: Role[]
+  partners: number[]
+  regions: string[]
+  cities: string[]
+}
+
+export interface NewsItem {
+  id: number
+  title: string
+  status: NewsStatus
+  body_markdown: string
+  /** sanitised on the server: safe to show as is */
+  body_html: string
+  author_id: number
+  author_name: string
+  publish_at: string | null
+  pinned: boolean
+  requires_ack: boolean
+  remind_after_days: number
+  escalate_after_days: number
+  audience: NewsAudience
+  read_at: string | null
+  acknowledged_at: string | null
+  created_at: string
+  archived_at: string | null
+  /** the cover first, then the files */
+  attachments: NewsAttachment[]
+}
+
+export interface NewsAttachment {
+  id: string
+  cover: boolean
+  file_name: string
+  mime: string
+  size_bytes: number
+  /** API path to download it */
+  url: string
+  created_at: string
+}
+
+export interface NewsFeedItem {
+  id: number
+  title: string
+  excerpt: string
+  author_name: string
+  publish_at: string | null
+  pinned: boolean
+  requires_ack: boolean
+  read: boolean
+  acknowledged_at: string | null
+}
+
+export interface NewsAuthorLine {
+  id: number
+  title: string
+  status: NewsStatus
+  pinned: boolean
+  requires_ack: boolean
+  publish_at: string | null
+  author_name: string
+  created_at: string
+  archived_at: string | null
+}
+
+export interface NewsInput {
+  title: string
+  body: string
+  pinned: boolean
+  requires_ack: boolean
+  remind_after_days: number
+  escalate_after_days: number
+  audience: NewsAudience
+  publish?: boolean
+  publish_at?: string | null
+}
+
+export interface UnreadNews {
+  unread: number
+  unacknowledged: number
+}
+
+export interface AckPerson {
+  user_id: number
+  full_name: string
+  email: string
+  role: Role
+  partner_id: number | null
+  partner_name: string | null
+  salons: string
+  read_at: string | null
+  acknowledged_at: string | null
+}
+
+export interface AckPartner {
+  partner_id: number | null
+  partner_name: string | null
+  salons: string
+  addressed: number
+  acknowledged: number
+}
+
+export interface AckReport {
+  news_id: number
+  title: string
+  addressed: number
+  acknowledged: number
+  partners: AckPartner[]
+  people: AckPerson[]
+}
+
 // --- the notification centre (docs/openapi.yaml: notifications) ------------------------------
 
 /** One notice in the bell. `link` is a path of the cabinets ('' when it is about nothing). */

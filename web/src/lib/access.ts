@@ -33,6 +33,9 @@ export const ROUTE_ROLES = {
   'admin-template': ['admin'],
   'admin-audit': ['admin'],
   'admin-stuck-sales': ['admin'],
+  news: ['dealer', 'manager', 'finance', 'admin'],
+  'news-item': ['dealer', 'manager', 'finance', 'admin'],
+  'news-manage': ['admin', 'manager'],
   'admin-mail': ['admin'],
   'admin-api-keys': ['admin'],
   profile: ['dealer', 'manager', 'finance', 'admin'],
@@ -69,6 +72,7 @@ const MENUS: Record<Role, MenuItem[]> = {
     item('documents', '/documents', 'menu.documents', 'Folder'),
     item('stats', '/stats', 'menu.stats', 'TrendCharts'),
     item('reports', '/reports', 'menu.reports', 'DataAnalysis'),
+    item('news', '/news', 'menu.news', 'Reading'),
   ],
   manager: [
     item('approvals', '/approvals', 'menu.approvals', 'Stamp'),
@@ -76,6 +80,8 @@ const MENUS: Record<Role, MenuItem[]> = {
     item('manager-salons', '/my-salons', 'menu.mySalons', 'Shop'),
     item('stats', '/stats', 'menu.stats', 'TrendCharts'),
     item('reports', '/reports', 'menu.reports', 'DataAnalysis'),
+    item('news', '/news', 'menu.news', 'Reading'),
+    item('news-manage', '/news/manage', 'menu.newsManage', 'EditPen'),
   ],
   finance: [
     item('payments', '/finance/payments', 'menu.payments', 'Wallet'),
@@ -85,6 +91,7 @@ const MENUS: Record<Role, MenuItem[]> = {
     item('sales', '/sales', 'menu.sales', 'Tickets'),
     item('stats', '/stats', 'menu.stats', 'TrendCharts'),
     item('reports', '/reports', 'menu.reports', 'DataAnalysis'),
+    item('news', '/news', 'menu.news', 'Reading'),
   ],
   admin: [
     item('admin-users', '/admin/users', 'menu.users', 'User', 'menu.groupAdmin'),
@@ -96,6 +103,7 @@ const MENUS: Record<Role, MenuItem[]> = {
     item('admin-templates', '/admin/templates', 'menu.templates', 'Document'),
     item('admin-audit', '/admin/audit', 'menu.audit', 'List'),
     item('admin-stuck-sales', '/admin/stuck-sales', 'menu.stuckSales', 'AlarmClock'),
+    item('news-manage', '/news/manage', 'menu.newsManage', 'EditPen'),
     item('admin-mail', '/admin/mail', 'menu.mail', 'Message'),
     item('admin-api-keys', '/admin/api-keys', 'menu.apiKeys', 'Key'),
     item('sales', '/sales', 'menu.sales', 'Tickets', 'menu.groupWork'),
@@ -105,6 +113,7 @@ const MENUS: Record<Role, MenuItem[]> = {
     item('stats', '/stats', 'menu.stats', 'TrendCharts'),
     item('reports', '/reports', 'menu.reports', 'DataAnalysis'),
     item('closings', '/finance/closings', 'menu.closings', 'Finished'),
+    item('news', '/news', 'menu.news', 'Reading'),
   ],
 }
 
