@@ -18,13 +18,13 @@ after(async () => {
 })
 
 const pages = {
-  'dealer@karso.test': ['/dashboard', '/sales', '/sales/new', '/stats', '/reports', '/documents', '/notifications', '/profile'],
+  'dealer@karso.test': ['/dashboard', '/sales', '/sales/new', '/stats', '/reports', '/documents', '/news', '/notifications', '/profile'],
   'manager@karso.test': ['/approvals', '/my-salons', '/sales', '/stats', '/reports', '/notifications'],
   'finance@karso.test': ['/finance/payments', '/finance/overdue', '/finance/closings', '/documents', '/stats', '/reports'],
   'admin@karso.test': ['/admin/users', '/admin/partners', '/admin/partners/1', '/admin/salons', '/admin/assignments',
     '/admin/tariffs', '/admin/tariffs/basic', '/admin/vehicle-makes', '/admin/templates', '/admin/templates/contract',
     '/admin/audit', '/admin/api-keys', '/admin/stuck-sales', '/admin/mail', '/approvals', '/sales', '/stats', '/reports',
-    '/documents', '/finance/payments', '/finance/closings', '/profile'],
+    '/documents', '/news', '/news/manage', '/finance/payments', '/finance/closings', '/profile'],
 }
 
 describe('the CSP holds on every page', { concurrency: false }, () => {

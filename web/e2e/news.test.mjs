@@ -4,7 +4,7 @@
 // never sees it. Needs the whole stack running (make run, or scripts/e2e.sh).
 import assert from 'node:assert/strict'
 import { after, before, describe, test } from 'node:test'
-import { apiResponse, assertServerUp, fill, launch, login, newPage, screenshot } from './helpers.mjs'
+import { apiResponse, assertNoCspViolations, assertServerUp, fill, launch, login, newPage, screenshot } from './helpers.mjs'
 
 let browser
 const title = `Изменение тарифа «Стандарт» ${Date.now()}`
@@ -17,6 +17,7 @@ before(async () => {
 
 after(async () => {
   await browser?.close()
+  assertNoCspViolations()
 })
 
 describe('news', { concurrency: false }, () => {
