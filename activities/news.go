@@ -68,7 +68,7 @@ func (a *Activities) NotifyNewsAudience(ctx context.Context, n NewsNotice) (int,
 		for _, p := range people {
 			key := fmt.Sprintf("%s:%d:%d", n.Kind, n.NewsID, p.id)
 			if _, err := mail.Queue(ctx, tx, mail.Message{Kind: n.Kind, To: p.email, UserID: p.id, Locale: p.locale,
-				Data: mail.NewsNotice{Title: st.Title, RequiresAck: st.RequiresAck, Pending: p.pending, URL: link},
+				Data:     mail.NewsNotice{Title: st.Title, RequiresAck: st.RequiresAck, Pending: p.pending, URL: link},
 				DedupKey: key}); err != nil {
 				return err
 			}

@@ -10,8 +10,8 @@ import (
 	"time"
 
 	historypb "go.temporal.io/api/history/v1"
-	"go.temporal.io/api/workflowservice/v1"
 	"go.temporal.io/api/temporalproto"
+	"go.temporal.io/api/workflowservice/v1"
 )
 
 // historySet, when KARSO_RECORD_HISTORIES names one (v2, v3 …), makes the tests write the
