@@ -48,8 +48,6 @@ KARSO_PID=$!
 wait_http "http://$HTTP_ADDR/readyz" 60 || die "karso did not become ready; see $DATA/karso.log"
 
 mkdir -p "$ROOT/test-output/screenshots"
-# the tests that read mail from the outbox use this psql (and DATABASE_URL above)
-export PSQL="$(pg_bindir)/psql"
 export KARSO_URL="http://$HTTP_ADDR" TEMPORAL_UI_URL="$TEMPORAL_UI_URL" MAILPIT_URL="http://127.0.0.1:$MAILPIT_HTTP" \
   SCREENSHOT_DIR="$ROOT/test-output/screenshots" CHROMIUM=/usr/bin/chromium
 if [ -n "${E2E_TESTS:-}" ]; then

@@ -251,20 +251,20 @@ export async function submitFlaggedSale(dealerEmail) {
 }
 
 /**
- * The newest mail of a kind sent to an address, read from the outbox in PostgreSQL
- * (DATABASE_URL, psql). TODO(issue 11): read it from Mailpit's API once SMTP delivery is merged,
- * so the test follows the mail the person actually receives.
+ * The text of the newest mail that reached the mail server (Mailpit, MAILPIT_URL) for an
+ * address and matches a pattern: the test follows the mail the person actually receives.
  */
-export async function outboxMail(to, kind, { timeout = 30_000 } = {}) {
-  const { execFileSync } = await import('node:child_process')
-  const url = process.env.DATABASE_URL || 'postgres://karso@127.0.0.1:54329/karso?sslmode=disable'
-  const q = (s) => `'${String(s).replace(/'/g, "''")}'`
-  const sql = `SELECT body FROM mail_outbox WHERE to_address = ${q(to)} AND kind = ${q(kind)} ORDER BY id DESC LIMIT 1`
+export async function receivedMail(to, pattern, { timeout = 30_000 } = {}) {
+  const mailpit = (process.env.MAILPIT_URL || 'http://127.0.0.1:8025').replace(/\/$/, '')
   const deadline = Date.now() + timeout
   for (;;) {
-    const body = execFileSync(process.env.PSQL || 'psql', [url, '-XtAc', sql], { encoding: 'utf8' }).trim()
-    if (body) return body
-    if (Date.now() > deadline) throw new Error(`no ${kind} mail to ${to} in the outbox within ${timeout} ms`)
+    const res = await fetch(`${mailpit}/api/v1/search?query=${encodeURIComponent(`to:"${to}"`)}`)
+    const found = res.ok ? await res.json() : { messages: [] }
+    for (const m of found.messages ?? []) {
+      const full = await (await fetch(`${mailpit}/api/v1/message/${m.ID}`)).json()
+      if (pattern.test(full.Text ?? '')) return full.Text
+    }
+    if (Date.now() > deadline) throw new Error(`no mail to ${to} matching ${pattern} reached Mailpit within ${timeout} ms`)
     await new Promise((r) => setTimeout(r, 250))
   }
 }
