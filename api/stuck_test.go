@@ -3,6 +3,7 @@ package api_test
 import (
 	"context"
 	"net/http"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -68,5 +69,42 @@ func TestASaleWhoseProjectionIsRefusedStaysUsableAndIsListedAsStuck(t *testing.T
 	cancelled := dealer.sale("POST", "/api/v1/sales/"+sale.ID+"/cancel", map[string]string{"reason": "Ошибка в марке"}, http.StatusOK)
 	if cancelled.Status != "cancelled" {
 		t.Errorf("cancel of a sale with a refused projection: %s", cancelled.Status)
+	}
+}
+
+// A sale whose contract has kept failing for over ten minutes is listed, whether or not its
+// number was allocated before the PDF failed, until a contract is issued.
+func TestASaleWhoseContractKeepsFailingIsListedAsStuck(t *testing.T) {
+	dealer := login(t, "dealer@karso.test")
+	sale := draftSale(t, dealer, newVIN(t), "used")
+	ctx := context.Background()
+	// what the workflow records when the contract service fails (workflows.sale.issueContract)
+	if _, err := pool.Exec(ctx, `INSERT INTO sale_events (sale_id, revision, at, action, comment)
+		VALUES ($1, 1000, now() - interval '11 minutes', 'contract_failed', 'blob storage is not answering')`, sale.ID); err != nil {
+		t.Fatal(err)
+	}
+	admin := login(t, "admin@karso.test")
+	listed := func() bool {
+		var page listOf[struct {
+			SaleID string `json:"sale_id"`
+			Reason string `json:"reason"`
+		}]
+		admin.do("GET", "/api/v1/stuck-sales?per_page=100", nil).json(t, &page)
+		return slices.ContainsFunc(page.Items, func(s struct {
+			SaleID string `json:"sale_id"`
+			Reason string `json:"reason"`
+		}) bool {
+			return s.SaleID == sale.ID && s.Reason == "contract_failing"
+		})
+	}
+	if !listed() {
+		t.Fatalf("a contract failing for 11 minutes is not listed")
+	}
+	if _, err := pool.Exec(ctx, `INSERT INTO sale_events (sale_id, revision, at, action)
+		VALUES ($1, 1001, now(), 'contract_issued')`, sale.ID); err != nil {
+		t.Fatal(err)
+	}
+	if listed() {
+		t.Errorf("a sale whose contract was issued after the failure is still listed")
 	}
 }

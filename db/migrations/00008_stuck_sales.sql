@@ -18,11 +18,15 @@ SELECT f.sale_id, 'read_model_behind'::text AS reason, f.at AS since, f.error AS
 UNION ALL
 SELECT s.id, 'contract_failing', e.at, e.comment, s.revision, s.revision
   FROM sales s
-  JOIN LATERAL (SELECT ev.at, ev.comment FROM sale_events ev
+  JOIN LATERAL (SELECT ev.at, ev.comment, ev.revision FROM sale_events ev
                  WHERE ev.sale_id = s.id AND ev.action = 'contract_failed'
                  ORDER BY ev.revision DESC LIMIT 1) e ON true
- WHERE s.contract_number IS NULL AND s.status IN ('draft', 'pending_approval')
-   AND s.submitted_at IS NOT NULL AND e.at < now() - interval '10 minutes';
+ -- the number may already be allocated when the PDF fails: what counts is that no contract
+ -- was issued after the failure
+ WHERE s.status IN ('draft', 'pending_approval')
+   AND NOT EXISTS (SELECT 1 FROM sale_events ok WHERE ok.sale_id = s.id
+                    AND ok.action = 'contract_issued' AND ok.revision > e.revision)
+   AND e.at < now() - interval '10 minutes';
 
 -- +goose Down
 DROP VIEW stuck_sales;
