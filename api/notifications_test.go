@@ -138,8 +138,10 @@ func TestFlaggedSaleRingsTheBellOfItsManagerOnly(t *testing.T) {
 	r := manager.conditional("/api/v1/notifications/summary", etag)
 	expectStatus(t, r, http.StatusOK)
 	after, etag2 := summaryOf(t, manager)
-	if etag2 == etag || after.Unread != before.Unread+1 || after.ApprovalsWaiting != before.ApprovalsWaiting+1 ||
-		after.OpenTasks != before.OpenTasks+1 || after.LatestID <= before.LatestID {
+	// at least this sale's notice, task and approval: the suite's other sales may ring the same
+	// manager meanwhile (their workflows run on after their tests)
+	if etag2 == etag || after.Unread < before.Unread+1 || after.ApprovalsWaiting < before.ApprovalsWaiting+1 ||
+		after.OpenTasks < before.OpenTasks+1 || after.LatestID <= before.LatestID {
 		t.Errorf("summary %+v (ETag %s) after %+v (ETag %s)", after, etag2, before, etag)
 	}
 	task, ok := taskAbout(tasksOf(t, manager, "?done=false&per_page=100").Items, sale.ID, "approval_requested")
